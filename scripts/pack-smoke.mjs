@@ -1,0 +1,63 @@
+// Pack smoke test: installs the `npm pack` tarball into a temporary project, imports and requires every
+// export, runs `matchfeed --help` from that install, then runs the README's quick start verbatim.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const run = (cmd, args, cwd, input) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'inherit'] })
+
+const [{ filename }] = JSON.parse(run('npm', ['pack', '--json', '--silent', '--pack-destination', tmpdir()], root))
+const tarball = join(tmpdir(), filename)
+const project = mkdtempSync(join(tmpdir(), 'matchfeed-smoke-'))
+let failures = 0
+const check = (name, fn) => {
+  try {
+    fn()
+    console.log(`ok   ${name}`)
+  } catch (error) {
+    failures++
+    console.log(`FAIL ${name}\n${error.stdout ?? ''}${error.message}`)
+  }
+}
+
+try {
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'smoke', private: true }))
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball], project)
+
+  for (const subpath of Object.keys(pkg.exports)) {
+    const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`
+    const json = subpath.endsWith('.json')
+    const esm = json
+      ? `import m from '${specifier}' with { type: 'json' }; if (!m || typeof m !== 'object') throw new Error('empty')`
+      : `import * as m from '${specifier}'; if (Object.keys(m).length === 0) throw new Error('no exports')`
+    const cjs = `const m = require('${specifier}'); if (Object.keys(m).length === 0) throw new Error('no exports')`
+    check(`import ${specifier}`, () => run('node', ['--input-type=module', '-e', esm], project))
+    check(`require ${specifier}`, () => run('node', ['--input-type=commonjs', '-e', cjs], project))
+  }
+
+  check('matchfeed --help', () => {
+    const out = run(join(project, 'node_modules/.bin/matchfeed'), ['--help'], project)
+    if (!out.includes('Usage: matchfeed')) throw new Error(`unexpected help:\n${out}`)
+  })
+
+  check('README quick start', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const block = /<!-- quick-start -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1]
+    if (!block) throw new Error('README has no <!-- quick-start --> sh block')
+    const out = run('bash', ['-euo', 'pipefail', '-c', block], root)
+    const expected = /<!-- quick-start-output -->\s*```\n([\s\S]*?)```/.exec(readme)?.[1]?.trim()
+    if (!expected || !out.includes(expected)) throw new Error(`output:\n${out}\nexpected to contain:\n${expected}`)
+  })
+} finally {
+  rmSync(project, { recursive: true, force: true })
+  rmSync(tarball, { force: true })
+}
+if (failures > 0) {
+  console.log(`pack smoke: ${failures} failed`)
+  process.exit(1)
+}
+console.log('pack smoke: all passed')

@@ -1,0 +1,15 @@
+export * from './enums.js'
+export { matchEventId } from './ids.js'
+export { latestVersions, supersedes } from './merge.js'
+export {
+  type MatchEvent,
+  MatchEventSchema,
+  type PlayerRef,
+  PlayerRefSchema,
+  ProviderNameSchema,
+  type Score,
+  ScoreSchema,
+  type TeamRef,
+  TeamRefSchema,
+} from './schema.js'
+export { InvalidMatchEventError, validateMatchEvent, validateMatchEvents } from './validate.js'

@@ -1,0 +1,99 @@
+import { z } from 'zod'
+import { PITCH_LENGTH, PITCH_WIDTH } from '../pitch/canonical.js'
+import {
+  BODY_PARTS,
+  CARDS,
+  EVENT_TYPES,
+  type EventType,
+  PERIODS,
+  RESULTS,
+  RESULTS_BY_TYPE,
+  SET_PIECES,
+  SIDES,
+} from './enums.js'
+
+const resultsByType: Partial<Record<EventType, readonly string[]>> = RESULTS_BY_TYPE
+
+/** A provider name: lower-case, no `:` (it separates the parts of an event id). */
+export const ProviderNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case name of letters, digits, ".", "_" or "-"')
+
+export const TeamRefSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  side: z.enum(SIDES).optional(),
+})
+
+export const PlayerRefSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+})
+
+export const ScoreSchema = z.strictObject({
+  home: z.int().nonnegative(),
+  away: z.int().nonnegative(),
+})
+
+const pitchX = z.number().min(0).max(PITCH_LENGTH)
+const pitchY = z.number().min(0).max(PITCH_WIDTH)
+
+/** MatchEvent v1: the one shape every provider is normalised to. See docs/event-model.md. */
+export const MatchEventSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    provider: ProviderNameSchema,
+    providerEventId: z.string().min(1),
+    matchId: z
+      .string()
+      .min(1)
+      .regex(/^[^:]*$/, 'must not contain ":"'),
+    seq: z.number().nonnegative(),
+    version: z.int().nonnegative(),
+    deleted: z.boolean(),
+    type: z.enum(EVENT_TYPES),
+    result: z.enum(RESULTS).nullable(),
+    period: z.union(PERIODS.map((p) => z.literal(p))),
+    periodTime: z.number().nonnegative(),
+    minute: z.int().nonnegative(),
+    second: z.int().min(0).max(59),
+    addedTime: z.int().nonnegative().optional(),
+    timestamp: z.iso.datetime().optional(),
+    team: TeamRefSchema.optional(),
+    player: PlayerRefSchema.optional(),
+    relatedPlayer: PlayerRefSchema.optional(),
+    x: pitchX.optional(),
+    y: pitchY.optional(),
+    endX: pitchX.optional(),
+    endY: pitchY.optional(),
+    endZ: z.number().nonnegative().optional(),
+    setPiece: z.enum(SET_PIECES).optional(),
+    bodyPart: z.enum(BODY_PARTS).optional(),
+    card: z.enum(CARDS).optional(),
+    score: ScoreSchema.optional(),
+    providerType: z.string().min(1),
+    raw: z.unknown().optional(),
+  })
+  .superRefine((event, ctx) => {
+    if (event.id !== `${event.provider}:${event.matchId}:${event.providerEventId}`) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be `${provider}:${matchId}:${providerEventId}`' })
+    }
+    if (event.result !== null && !resultsByType[event.type]?.includes(event.result)) {
+      ctx.addIssue({ code: 'custom', path: ['result'], message: `"${event.result}" is not a ${event.type} result` })
+    }
+    if ((event.x === undefined) !== (event.y === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [event.x === undefined ? 'x' : 'y'], message: 'x and y come together' })
+    }
+    if ((event.endX === undefined) !== (event.endY === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [event.endX === undefined ? 'endX' : 'endY'],
+        message: 'endX and endY come together',
+      })
+    }
+  })
+
+export type MatchEvent = z.output<typeof MatchEventSchema>
+export type TeamRef = z.output<typeof TeamRefSchema>
+export type PlayerRef = z.output<typeof PlayerRefSchema>
+export type Score = z.output<typeof ScoreSchema>

@@ -1,0 +1,54 @@
+import { compile, z } from 'zod'
+import { MatchfeedError } from '../errors.js'
+import { type MatchEvent, MatchEventSchema } from './schema.js'
+
+// Compiled once at module load: validating a whole batch is one generated function call.
+const compiledBatch = compile(z.array(MatchEventSchema))
+
+/** A value that is not a valid MatchEvent v1: names the event's index, its provider, the field and why. */
+export class InvalidMatchEventError extends MatchfeedError {
+  readonly provider: string | undefined
+  readonly index: number | undefined
+  readonly field: string
+  readonly reason: string
+
+  constructor(args: { provider: string | undefined; index: number | undefined; field: string; reason: string }) {
+    const where = args.index === undefined ? '' : `events[${args.index}]`
+    const field = [where, args.field].filter(Boolean).join('.')
+    super(`${args.provider ?? 'matchfeed'}: invalid MatchEvent at ${field || '(event)'}: ${args.reason}`, {
+      code: 'invalid_event',
+    })
+    this.provider = args.provider
+    this.index = args.index
+    this.field = args.field
+    this.reason = args.reason
+  }
+}
+
+/**
+ * Checks a batch at a boundary (what a parser returns, what a sink receives) and returns it unchanged,
+ * typed. Throws InvalidMatchEventError for the first problem found.
+ */
+export function validateMatchEvents(events: unknown): MatchEvent[] {
+  const result = compiledBatch.safeParse(events)
+  if (result.success) return events as MatchEvent[]
+  const issue = result.error.issues[0]!
+  const [index, ...rest] = issue.path
+  const indexed = typeof index === 'number'
+  const event = indexed && Array.isArray(events) ? (events[index] as { provider?: unknown } | undefined) : undefined
+  return throwInvalid(
+    typeof event?.provider === 'string' ? event.provider : undefined,
+    indexed ? index : undefined,
+    (indexed ? rest : issue.path).map(String).join('.'),
+    issue.message,
+  )
+}
+
+/** Checks one event; see validateMatchEvents. */
+export function validateMatchEvent(event: unknown): MatchEvent {
+  return validateMatchEvents([event])[0]!
+}
+
+function throwInvalid(provider: string | undefined, index: number | undefined, field: string, reason: string): never {
+  throw new InvalidMatchEventError({ provider, index, field, reason })
+}

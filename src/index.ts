@@ -1,0 +1,7 @@
+// matchfeed: live football events from every provider as one typed MatchEvent.
+// This entry holds the model, the pitch and the runtime contracts; providers, webhooks and sinks
+// each have their own subpath (`matchfeed/webhooks`, `matchfeed/custom`, …).
+export { MatchfeedError, ProviderPayloadError } from './errors.js'
+export * from './event/index.js'
+export type { Sink, Source } from './pipeline/contracts.js'
+export * from './pitch/index.js'

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { PERIODS, SIDES } from '../../event/enums.js'
+import { ProviderNameSchema, ScoreSchema } from '../../event/schema.js'
+
+const id = z.union([z.string().min(1), z.int()]).transform(String)
+const optionalId = id.nullish()
+const coordinate = z.number().refine(Number.isFinite, 'must be a finite number').nullish()
+
+/**
+ * One event of the integration guide's webhook payload. Only `match_id`, `event_type` and `minute`
+ * are required; the rest is optional so that feeds can send what they have. Unknown fields (such as the
+ * guide's in-body `signature`) are ignored: the signature belongs in a header, over the raw bytes.
+ */
+export const CustomEventPayloadSchema = z.object({
+  match_id: id.refine((v) => !v.includes(':'), 'must not contain ":"'),
+  event_type: z.string().trim().min(1),
+  minute: z.int().nonnegative(),
+  second: z.int().min(0).max(59).optional(),
+  added_time: z.int().nonnegative().nullish(),
+  period: z.union(PERIODS.map((p) => z.literal(p))).optional(),
+  event_id: optionalId,
+  version: z.int().nonnegative().optional(),
+  deleted: z.boolean().optional(),
+  seq: z.number().nonnegative().optional(),
+  team_id: optionalId,
+  team_side: z.enum(SIDES).nullish(),
+  player_id: optionalId,
+  related_player_id: optionalId,
+  position_x: coordinate,
+  position_y: coordinate,
+  end_position_x: coordinate,
+  end_position_y: coordinate,
+  score: ScoreSchema.nullish(),
+  metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+  timestamp: z.iso.datetime({ offset: true }).nullish(),
+})
+export type CustomEventPayload = z.input<typeof CustomEventPayloadSchema>
+
+/** A webhook body: one event or an array of them. */
+export const CustomPayloadSchema = z.union([CustomEventPayloadSchema, z.array(CustomEventPayloadSchema)])
+
+export const CustomParseOptionsSchema = z.object({
+  /** The feed's name, used as MatchEvent `provider` (and in ids). */
+  provider: ProviderNameSchema.default('custom'),
+  /**
+   * How `position_*` are expressed: `opta` (0-100, bottom-left, the default), `statsbomb` (120 x 80,
+   * top-left), `normalized` (0..1, bottom-left), `kloppy` (0..1, top-left) or `metres` (105 x 68, as is).
+   */
+  pitch: z.enum(['opta', 'statsbomb', 'normalized', 'kloppy', 'metres']).default('opta'),
+  /** Keep the original payload item in `raw`. */
+  includeRaw: z.boolean().default(false),
+})
+export type CustomParseOptions = z.input<typeof CustomParseOptionsSchema>

@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup'
+
+// One entry per public subpath; the CLI is its own ESM-only entry with a shebang.
+export default defineConfig([
+  {
+    entry: {
+      index: 'src/index.ts',
+      'webhooks/index': 'src/webhooks/index.ts',
+      'providers/custom/index': 'src/providers/custom/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node22',
+    splitting: true,
+    treeshake: true,
+  },
+  {
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node22',
+    sourcemap: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+])

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
-import { ProviderPayloadError } from '../../errors.js'
+import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import {
-  type CustomEventPayloadSchema,
+  CustomEventPayloadSchema,
   type CustomParseOptions,
   CustomParseOptionsSchema,
-  CustomPayloadSchema,
 } from './custom-options.js'
 import { CUSTOM_EVENT_TYPES, type CustomTypeMapping, PERIOD_START_MINUTE } from './map-custom.js'
 
@@ -26,22 +25,29 @@ const PITCH_BOUNDS: Record<Pitch, readonly [number, number]> = {
 }
 const mappings: Record<string, CustomTypeMapping | undefined> = CUSTOM_EVENT_TYPES
 const decoder = new TextDecoder('utf-8', { fatal: true })
+const CustomBatchSchema = z.array(CustomEventPayloadSchema)
 
 /**
  * Turns a body of the integration guide's webhook format (raw bytes, a string, or already parsed) into
  * MatchEvents. Throws ProviderPayloadError naming the field and the reason for anything it cannot read.
  */
 export function parseCustomEvents(payload: unknown, options: CustomParseOptions = {}): MatchEvent[] {
-  const opts = CustomParseOptionsSchema.parse(options)
+  const checked = CustomParseOptionsSchema.safeParse(options)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!
+    throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, { code: 'invalid_option' })
+  }
+  const opts = checked.data
   const provider = opts.provider
   const body = decodeJson(provider, payload)
-  const parsed = CustomPayloadSchema.safeParse(body)
+  // Checked by shape rather than as a union, so that an error names the field inside the item.
+  const batch = Array.isArray(body)
+  const parsed = (batch ? CustomBatchSchema : CustomEventPayloadSchema).safeParse(body)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new ProviderPayloadError(provider, formatPath(issue.path), issue.message)
   }
-  const batch = Array.isArray(parsed.data)
-  const items: Item[] = Array.isArray(parsed.data) ? parsed.data : [parsed.data]
+  const items = (batch ? parsed.data : [parsed.data]) as Item[]
   const rawItems = (batch ? body : [body]) as unknown[]
   const events = items.map((item, i) =>
     toMatchEvent(item, opts, batch ? `[${i}].` : '', opts.includeRaw ? rawItems[i] : undefined),

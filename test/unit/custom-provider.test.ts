@@ -128,3 +128,14 @@ describe('parseCustomEvents', () => {
     expect(e.message).toContain(`custom: ${field}`)
   })
 })
+
+describe('docs/event-model.md', () => {
+  it('lists every custom event_type as the code maps it', async () => {
+    const { readFileSync } = await import('node:fs')
+    const docs = readFileSync(new URL('../../docs/event-model.md', import.meta.url), 'utf8')
+    for (const [eventType, m] of Object.entries(CUSTOM_EVENT_TYPES)) {
+      const result = 'result' in m ? `\`${m.result}\`` : 'null'
+      expect(docs, eventType).toContain(`| \`${eventType}\` | \`${m.type}\` | ${result} |`)
+    }
+  })
+})

@@ -5,8 +5,6 @@ export interface CustomTypeMapping {
   result?: EventResult
   setPiece?: SetPiece
   card?: Card
-  /** The event changes the score (for the scoring side; an own goal for the other side). */
-  scores?: 'team' | 'opponent'
 }
 
 /**
@@ -15,10 +13,10 @@ export interface CustomTypeMapping {
  * string kept in `providerType`.
  */
 export const CUSTOM_EVENT_TYPES = {
-  goal: { type: 'shot', result: 'goal', scores: 'team' },
-  own_goal: { type: 'shot', result: 'own_goal', scores: 'opponent' },
-  penalty: { type: 'shot', result: 'goal', setPiece: 'penalty', scores: 'team' },
-  penalty_goal: { type: 'shot', result: 'goal', setPiece: 'penalty', scores: 'team' },
+  goal: { type: 'shot', result: 'goal' },
+  own_goal: { type: 'shot', result: 'own_goal' },
+  penalty: { type: 'shot', result: 'goal', setPiece: 'penalty' },
+  penalty_goal: { type: 'shot', result: 'goal', setPiece: 'penalty' },
   penalty_missed: { type: 'shot', result: 'off_target', setPiece: 'penalty' },
   penalty_saved: { type: 'shot', result: 'saved', setPiece: 'penalty' },
   shot: { type: 'shot' },

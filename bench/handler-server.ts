@@ -1,12 +1,12 @@
 // A server for bench/handler.bench.ts, run in its own process: `echo` (bare node:http that reads the body
 // and answers 200) or `matchfeed` (createWebhookHandler: hmac on the raw bytes, custom parser, validation).
-import { createServer } from 'node:http'
+import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseCustomEvents } from '../src/providers/custom/index.js'
 import { createWebhookHandler } from '../src/webhooks/index.js'
 
 const [kind, secret = ''] = process.argv.slice(2)
-let listener: Parameters<typeof createServer>[0]
+let listener: RequestListener
 if (kind === 'echo') {
   listener = (req, res) => {
     const chunks: Buffer[] = []

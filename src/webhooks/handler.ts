@@ -50,11 +50,14 @@ export interface WebhookHandlerOptions {
 export interface WebhookRequest {
   method: string
   headers: HeaderBag
-  /** The body as it arrives; read here, under the size cap. */
-  body: AsyncIterable<Uint8Array> | Uint8Array | null
+  /** The body as it arrives, read here under the size cap; or a reader that applies the cap itself. */
+  body: AsyncIterable<Uint8Array> | Uint8Array | BodyReader | null
   /** The TCP peer, when known. */
   remoteAddress?: string | undefined
 }
+
+/** Reads at most `maxBytes`; resolves undefined as soon as the body is known to be larger. */
+export type BodyReader = (maxBytes: number) => Promise<Uint8Array | undefined>
 
 export interface WebhookResponse {
   status: number
@@ -188,11 +191,9 @@ function toAllowlist(value: readonly string[] | IpAllowlist | undefined): IpAllo
 }
 
 /** Reads at most `max` bytes; undefined when the body is larger (the rest is left unread). */
-async function readCapped(
-  body: AsyncIterable<Uint8Array> | Uint8Array | null,
-  max: number,
-): Promise<Uint8Array | undefined> {
+async function readCapped(body: WebhookRequest['body'], max: number): Promise<Uint8Array | undefined> {
   if (body === null) return new Uint8Array(0)
+  if (typeof body === 'function') return body(max)
   if (body instanceof Uint8Array) return body.byteLength > max ? undefined : body
   const chunks: Uint8Array[] = []
   let size = 0

@@ -6,6 +6,7 @@ export {
 } from './errors.js'
 export {
   createWebhookHandler,
+  type BodyReader,
   type WebhookContext,
   type WebhookHandler,
   type WebhookHandlerOptions,

@@ -31,7 +31,7 @@ function bodyOf(req: IncomingMessage): WebhookRequest['body'] {
   const buffered = (req as IncomingMessage & { body?: unknown }).body
   if (buffered instanceof Uint8Array) return buffered
   if (typeof buffered === 'string') return Buffer.from(buffered)
-  if (!req.readableEnded) return req
+  if (!req.readableEnded) return (maxBytes) => readStream(req, maxBytes)
   // A body parser ran first: the raw bytes are gone and no signature can be checked on them.
   return failing(
     new MatchfeedError(
@@ -40,6 +40,28 @@ function bodyOf(req: IncomingMessage): WebhookRequest['body'] {
       { code: 'body_already_parsed' },
     ),
   )
+}
+
+// 'data' events rather than for-await: a third more requests per second on small bodies (bench/).
+function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = (value: Uint8Array | undefined) => {
+      req.off('data', onData).off('end', onEnd).off('error', reject)
+      resolve(value)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        req.pause()
+        return done(undefined)
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
+    req.on('data', onData).on('end', onEnd).on('error', reject)
+  })
 }
 
 async function* failing(error: Error): AsyncGenerator<Uint8Array> {

@@ -14,7 +14,8 @@ import {
 import { CUSTOM_EVENT_TYPES, type CustomTypeMapping, PERIOD_START_MINUTE } from './map-custom.js'
 
 type Item = z.output<typeof CustomEventPayloadSchema>
-type Pitch = z.output<typeof CustomParseOptionsSchema>['pitch']
+type Options = z.output<typeof CustomParseOptionsSchema>
+type Pitch = Options['pitch']
 
 const PITCH_BOUNDS: Record<Pitch, readonly [number, number]> = {
   opta: [100, 100],
@@ -31,13 +32,8 @@ const CustomBatchSchema = z.array(CustomEventPayloadSchema)
  * Turns a body of the integration guide's webhook format (raw bytes, a string, or already parsed) into
  * MatchEvents. Throws ProviderPayloadError naming the field and the reason for anything it cannot read.
  */
-export function parseCustomEvents(payload: unknown, options: CustomParseOptions = {}): MatchEvent[] {
-  const checked = CustomParseOptionsSchema.safeParse(options)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, { code: 'invalid_option' })
-  }
-  const opts = checked.data
+export function parseCustomEvents(payload: unknown, options?: CustomParseOptions): MatchEvent[] {
+  const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
   const provider = opts.provider
   const body = decodeJson(provider, payload)
   // Checked by shape rather than as a union, so that an error names the field inside the item.
@@ -55,6 +51,15 @@ export function parseCustomEvents(payload: unknown, options: CustomParseOptions 
   return validateMatchEvents(events)
 }
 
+const DEFAULT_OPTIONS: Options = CustomParseOptionsSchema.parse({})
+
+function checkOptions(options: CustomParseOptions): Options {
+  const checked = CustomParseOptionsSchema.safeParse(options)
+  if (checked.success) return checked.data
+  const issue = checked.error.issues[0]!
+  throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, { code: 'invalid_option' })
+}
+
 function decodeJson(provider: string, payload: unknown): unknown {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return payload
   let text: string
@@ -70,7 +75,7 @@ function decodeJson(provider: string, payload: unknown): unknown {
   }
 }
 
-function toMatchEvent(item: Item, opts: z.output<typeof CustomParseOptionsSchema>, at: string, raw: unknown): MatchEvent {
+function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): MatchEvent {
   const provider = opts.provider
   const eventType = item.event_type.toLowerCase()
   const mapping = mappings[eventType] ?? { type: 'generic' as const }

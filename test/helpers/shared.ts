@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe } from 'vitest'
+
+/**
+ * The shared real-data folder (provider fixtures and kloppy's conformance output). It sits beside the
+ * clone in CI; elsewhere set MATCHFEED_SHARED_DIR, or the real-data suites say they were skipped.
+ */
+export const SHARED_DIR = resolve(
+  process.env.MATCHFEED_SHARED_DIR ?? join(fileURLToPath(new URL('../../', import.meta.url)), '../shared'),
+)
+export const hasShared = existsSync(join(SHARED_DIR, 'fixtures'))
+
+/** `describe` for suites that need the shared folder: skipped, and named as such, when it is absent. */
+export function describeShared(name: string, fn: () => void): void {
+  if (hasShared) describe(name, fn)
+  else describe.skip(`${name} (skipped: no shared data at ${SHARED_DIR}; set MATCHFEED_SHARED_DIR)`, fn)
+}
+
+export function readShared(path: string): string {
+  return readFileSync(join(SHARED_DIR, path), 'utf8')
+}
+
+export function readSharedNdjson<T>(path: string): T[] {
+  return readShared(path)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T)
+}

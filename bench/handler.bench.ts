@@ -34,8 +34,14 @@ async function measure(kind: 'echo' | 'matchfeed', seconds: number) {
       duration: seconds,
     })
     const ok = result['2xx']
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-    return { kind, requestsPerSecond: Math.round(ok / seconds), p50ms: result.latency.p50, p99ms: result.latency.p99 }
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${kind}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+    return {
+      kind,
+      requestsPerSecond: Math.round(ok / seconds),
+      p50ms: result.latency.p50,
+      p99ms: result.latency.p99,
+    }
   } finally {
     child.disconnect()
     await once(child, 'exit')

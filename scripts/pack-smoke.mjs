@@ -10,7 +10,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const run = (cmd, args, cwd, input) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'inherit'] })
 
-const [{ filename }] = JSON.parse(run('npm', ['pack', '--json', '--silent', '--pack-destination', tmpdir()], root))
+const [{ filename }] = JSON.parse(
+  run('npm', ['pack', '--json', '--silent', '--pack-destination', tmpdir()], root),
+)
 const tarball = join(tmpdir(), filename)
 const project = mkdtempSync(join(tmpdir(), 'matchfeed-smoke-'))
 let failures = 0
@@ -50,7 +52,8 @@ try {
     if (!block) throw new Error('README has no <!-- quick-start --> sh block')
     const out = run('bash', ['-euo', 'pipefail', '-c', block], root)
     const expected = /<!-- quick-start-output -->\s*```\n([\s\S]*?)```/.exec(readme)?.[1]?.trim()
-    if (!expected || !out.includes(expected)) throw new Error(`output:\n${out}\nexpected to contain:\n${expected}`)
+    if (!expected || !out.includes(expected))
+      throw new Error(`output:\n${out}\nexpected to contain:\n${expected}`)
   })
 } finally {
   rmSync(project, { recursive: true, force: true })

@@ -8,4 +8,7 @@ const schema = {
   title: 'MatchEvent v1',
   ...z.toJSONSchema(MatchEventSchema, { io: 'output', unrepresentable: 'any' }),
 }
-await writeFile(new URL('../dist/match-event.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`)
+await writeFile(
+  new URL('../dist/match-event.schema.json', import.meta.url),
+  `${JSON.stringify(schema, null, 2)}\n`,
+)

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { MatchfeedError } from '../errors.js'
-import { CLI_PROVIDERS, type CompanionFiles } from './providers.js'
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js'
+import { CLI_PROVIDERS, type CompanionFiles } from './providers.js'
 
 export const NORMALIZE_HELP = `Usage: matchfeed normalize --provider <name> <file|-> [--lineups F | --f7 F | --ma1 F] [--timing]
 
@@ -31,14 +31,17 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
   if (!name) throw new UsageError('--provider is required')
   const provider = CLI_PROVIDERS[name]
   if (!provider) {
-    throw new UsageError(`unknown provider "${name}"; known providers: ${Object.keys(CLI_PROVIDERS).join(', ')}`)
+    throw new UsageError(
+      `unknown provider "${name}"; known providers: ${Object.keys(CLI_PROVIDERS).join(', ')}`,
+    )
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one input file (or - for stdin)')
   const companions: CompanionFiles = {}
   for (const key of ['lineups', 'f7', 'ma1'] as const) {
     const path = values[key]
     if (path === undefined) continue
-    if (!provider.companions.includes(key)) throw new UsageError(`--${key} does not apply to provider "${name}"`)
+    if (!provider.companions.includes(key))
+      throw new UsageError(`--${key} does not apply to provider "${name}"`)
     companions[key] = await read(io, path)
   }
   const main = positionals[0] === '-' ? await io.readStdin() : await read(io, positionals[0]!)
@@ -64,6 +67,8 @@ async function read(io: CliIo, path: string): Promise<Uint8Array> {
   try {
     return await io.readFile(path)
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    throw new UsageError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
   }
 }

@@ -66,7 +66,14 @@ export type EventResult = (typeof RESULTS_BY_TYPE)[keyof typeof RESULTS_BY_TYPE]
 export const PERIODS = [1, 2, 3, 4, 5] as const
 export type Period = (typeof PERIODS)[number]
 
-export const SET_PIECES = ['kick_off', 'free_kick', 'corner_kick', 'throw_in', 'goal_kick', 'penalty'] as const
+export const SET_PIECES = [
+  'kick_off',
+  'free_kick',
+  'corner_kick',
+  'throw_in',
+  'goal_kick',
+  'penalty',
+] as const
 export type SetPiece = (typeof SET_PIECES)[number]
 
 export const BODY_PARTS = [

@@ -76,13 +76,25 @@ export const MatchEventSchema = z
   })
   .superRefine((event, ctx) => {
     if (event.id !== `${event.provider}:${event.matchId}:${event.providerEventId}`) {
-      ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be `${provider}:${matchId}:${providerEventId}`' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['id'],
+        message: 'must be "<provider>:<matchId>:<providerEventId>"',
+      })
     }
     if (event.result !== null && !resultsByType[event.type]?.includes(event.result)) {
-      ctx.addIssue({ code: 'custom', path: ['result'], message: `"${event.result}" is not a ${event.type} result` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['result'],
+        message: `"${event.result}" is not a ${event.type} result`,
+      })
     }
     if ((event.x === undefined) !== (event.y === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [event.x === undefined ? 'x' : 'y'], message: 'x and y come together' })
+      ctx.addIssue({
+        code: 'custom',
+        path: [event.x === undefined ? 'x' : 'y'],
+        message: 'x and y come together',
+      })
     }
     if ((event.endX === undefined) !== (event.endY === undefined)) {
       ctx.addIssue({

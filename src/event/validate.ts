@@ -12,7 +12,12 @@ export class InvalidMatchEventError extends MatchfeedError {
   readonly field: string
   readonly reason: string
 
-  constructor(args: { provider: string | undefined; index: number | undefined; field: string; reason: string }) {
+  constructor(args: {
+    provider: string | undefined
+    index: number | undefined
+    field: string
+    reason: string
+  }) {
     const where = args.index === undefined ? '' : `events[${args.index}]`
     const field = [where, args.field].filter(Boolean).join('.')
     super(`${args.provider ?? 'matchfeed'}: invalid MatchEvent at ${field || '(event)'}: ${args.reason}`, {
@@ -35,7 +40,8 @@ export function validateMatchEvents(events: unknown): MatchEvent[] {
   const issue = result.error.issues[0]!
   const [index, ...rest] = issue.path
   const indexed = typeof index === 'number'
-  const event = indexed && Array.isArray(events) ? (events[index] as { provider?: unknown } | undefined) : undefined
+  const event =
+    indexed && Array.isArray(events) ? (events[index] as { provider?: unknown } | undefined) : undefined
   return throwInvalid(
     typeof event?.provider === 'string' ? event.provider : undefined,
     indexed ? index : undefined,
@@ -49,6 +55,11 @@ export function validateMatchEvent(event: unknown): MatchEvent {
   return validateMatchEvents([event])[0]!
 }
 
-function throwInvalid(provider: string | undefined, index: number | undefined, field: string, reason: string): never {
+function throwInvalid(
+  provider: string | undefined,
+  index: number | undefined,
+  field: string,
+  reason: string,
+): never {
   throw new InvalidMatchEventError({ provider, index, field, reason })
 }

@@ -1,15 +1,15 @@
+import { MatchfeedError, ProviderPayloadError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
-import { MatchfeedError, ProviderPayloadError } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
 import { verifyHmacSignature } from './hmac.js'
-import { type NodeListener, toNodeListener } from './node-adapter.js'
-import { type FetchHandler, toFetchHandler } from './web-adapter.js'
 import { clientIp, createIpAllowlist, type IpAllowlist } from './ip-allowlist.js'
+import { type NodeListener, toNodeListener } from './node-adapter.js'
 import { createMemorySeenIdStore, type SeenIdStore } from './replay-store.js'
 import { verifyStandardWebhook } from './standard-webhooks.js'
 import { verifyTimestampedSignature } from './timestamped.js'
+import { type FetchHandler, toFetchHandler } from './web-adapter.js'
 
 type Options<F extends (...args: never[]) => unknown> = Parameters<F>[2]
 
@@ -85,9 +85,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     throw new MatchfeedError('maxBodyBytes must be a positive integer', { code: 'invalid_option' })
   }
   if (options.verify === undefined) {
-    throw new MatchfeedError("verify is required: a scheme, a function, or 'none' to accept unsigned requests", {
-      code: 'invalid_option',
-    })
+    throw new MatchfeedError(
+      "verify is required: a scheme, a function, or 'none' to accept unsigned requests",
+      {
+        code: 'invalid_option',
+      },
+    )
   }
   const verify = toVerifyFn(options.verify)
   const allowIps = toAllowlist(options.allowIps)
@@ -130,7 +133,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const replayKey = context.delivery?.replayKey
     if (seen && replayKey !== undefined) {
       if (inFlight.has(replayKey)) {
-        return json(409, { code: 'delivery_in_progress', message: 'this delivery is being processed; retry later' })
+        return json(409, {
+          code: 'delivery_in_progress',
+          message: 'this delivery is being processed; retry later',
+        })
       }
       if (await seen.has(replayKey)) return json(200, { status: 'duplicate', events: 0 })
       inFlight.add(replayKey)
@@ -216,7 +222,9 @@ function payloadErrorBody(error: unknown): Record<string, unknown> | undefined {
     }
   }
   if (error instanceof InvalidMatchEventError) {
-    const field = [error.index === undefined ? '' : `events[${error.index}]`, error.field].filter(Boolean).join('.')
+    const field = [error.index === undefined ? '' : `events[${error.index}]`, error.field]
+      .filter(Boolean)
+      .join('.')
     return { code: error.code, provider: error.provider, field, reason: error.reason, message: error.message }
   }
   if (error instanceof SyntaxError) return { code: 'invalid_json', field: '(body)', message: error.message }
@@ -230,7 +238,11 @@ function tooLarge(max: number): WebhookResponse {
   }
 }
 
-function json(status: number, payload: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {
+function json(
+  status: number,
+  payload: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): WebhookResponse {
   const body = status < 300 ? payload : { error: payload }
   return {
     status,

@@ -5,8 +5,8 @@ export {
   WebhookVerificationError,
 } from './errors.js'
 export {
-  createWebhookHandler,
   type BodyReader,
+  createWebhookHandler,
   type WebhookContext,
   type WebhookHandler,
   type WebhookHandlerOptions,

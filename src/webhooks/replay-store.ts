@@ -8,7 +8,9 @@ export interface SeenIdStore {
 }
 
 /** In-memory LRU with a TTL per entry: bounded memory whatever the traffic. */
-export function createMemorySeenIdStore(options: { maxEntries?: number; now?: () => number } = {}): SeenIdStore {
+export function createMemorySeenIdStore(
+  options: { maxEntries?: number; now?: () => number } = {},
+): SeenIdStore {
   const maxEntries = options.maxEntries ?? 100_000
   const now = options.now ?? Date.now
   const expiries = new Map<string, number>()

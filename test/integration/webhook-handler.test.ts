@@ -11,7 +11,14 @@ import {
 import { postChunked, serve } from '../helpers/http.js'
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
-const body = JSON.stringify({ match_id: '8841', event_type: 'goal', minute: 23, player_id: '9', position_x: 88.5, position_y: 50 })
+const body = JSON.stringify({
+  match_id: '8841',
+  event_type: 'goal',
+  minute: 23,
+  player_id: '9',
+  position_x: 88.5,
+  position_y: 50,
+})
 
 const closers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -38,9 +45,12 @@ function signed(payload = body, id = `msg_${Math.random().toString(36).slice(2)}
   return signStandardWebhook(payload, { secret, id })
 }
 
+/** The handler's JSON answers: `{ status, events }`, or `{ error: { code, … } }`. */
+type ResponseJson = { [key: string]: unknown; error: { [key: string]: unknown; code: string } }
+
 async function post(url: string, payload: string, headers: Record<string, string>) {
   const res = await fetch(url, { method: 'POST', body: payload, headers })
-  return { status: res.status, json: (await res.json()) as Record<string, any> }
+  return { status: res.status, json: (await res.json()) as ResponseJson }
 }
 
 describe('createWebhookHandler over real HTTP (Node adapter)', () => {
@@ -65,7 +75,12 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
     expect(answered).toBe(false) // no 2xx before the events are durable
     resolveStore()
     expect(await response).toEqual({ status: 200, json: { status: 'ok', events: 1 } })
-    expect(received[0]![0]).toMatchObject({ provider: 'custom', matchId: '8841', type: 'shot', result: 'goal' })
+    expect(received[0]![0]).toMatchObject({
+      provider: 'custom',
+      matchId: '8841',
+      type: 'shot',
+      result: 'goal',
+    })
     expect(received[0]![0]!.x).toBeCloseTo(94, 9)
   })
 
@@ -78,7 +93,11 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
     })
     const { 'webhook-signature': _, ...noSignature } = headers
     expect((await post(url, body, noSignature)).json.error.code).toBe('missing_header')
-    const old = signStandardWebhook(body, { secret, id: 'msg_old', timestamp: Math.floor(Date.now() / 1000) - 301 })
+    const old = signStandardWebhook(body, {
+      secret,
+      id: 'msg_old',
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    })
     expect((await post(url, body, old)).json.error.code).toBe('timestamp_too_old')
     expect(onEvents).not.toHaveBeenCalled()
   })
@@ -90,12 +109,20 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
     expect(res.status).toBe(400)
     expect(res.json.error).toMatchObject({ code: 'invalid_payload', provider: 'custom', field: 'minute' })
     const notJson = '{"match_id":'
-    expect((await post(url, notJson, signed(notJson))).json.error).toMatchObject({ code: 'invalid_payload', field: '(body)' })
+    expect((await post(url, notJson, signed(notJson))).json.error).toMatchObject({
+      code: 'invalid_payload',
+      field: '(body)',
+    })
     expect(onEvents).not.toHaveBeenCalled()
   })
 
   it('answers 413 before hashing for a declared Content-Length over the cap', async () => {
-    const verify = vi.fn(() => ({ scheme: 'hmac' as const, id: undefined, timestamp: undefined, replayKey: 'k' }))
+    const verify = vi.fn(() => ({
+      scheme: 'hmac' as const,
+      id: undefined,
+      timestamp: undefined,
+      replayKey: 'k',
+    }))
     const { url } = await start({ maxBodyBytes: 1024, verify })
     const big = 'x'.repeat(1025)
     const res = await fetch(url, { method: 'POST', body: big })
@@ -104,7 +131,12 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
   })
 
   it('answers 413 for a streamed body that grows past the cap, and accepts one exactly at the cap', async () => {
-    const verify = vi.fn(() => ({ scheme: 'hmac' as const, id: undefined, timestamp: undefined, replayKey: 'k' }))
+    const verify = vi.fn(() => ({
+      scheme: 'hmac' as const,
+      id: undefined,
+      timestamp: undefined,
+      replayKey: 'k',
+    }))
     const { url } = await start({ maxBodyBytes: 4096, verify, replay: false, parse: () => [] })
     const chunk = new Uint8Array(1024).fill(32)
     const over = await postChunked(url, [chunk, chunk, chunk, chunk, new Uint8Array(1)])
@@ -154,7 +186,9 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
   })
 
   it('uses the signature as the replay key for hmac, and the id header when configured', async () => {
-    const { url, onEvents } = await start({ verify: { scheme: 'hmac', secret: 'plain-secret', idHeader: 'x-delivery' } })
+    const { url, onEvents } = await start({
+      verify: { scheme: 'hmac', secret: 'plain-secret', idHeader: 'x-delivery' },
+    })
     const sig = signHmacSignature(body, { secret: 'plain-secret' })
     expect((await post(url, body, { ...sig, 'x-delivery': 'd1' })).json.status).toBe('ok')
     expect((await post(url, body, { ...sig, 'x-delivery': 'd1' })).json.status).toBe('duplicate')
@@ -167,8 +201,12 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
     const spoofed = await post(denied.url, body, { ...signed(), 'x-forwarded-for': '203.0.113.7' })
     expect(spoofed).toMatchObject({ status: 403, json: { error: { code: 'forbidden_ip' } } })
     const proxied = await start({ allowIps: ['203.0.113.0/24'], trustedProxies: ['127.0.0.1/32'] })
-    expect((await post(proxied.url, body, { ...signed(), 'x-forwarded-for': '203.0.113.7' })).status).toBe(200)
-    expect((await post(proxied.url, body, { ...signed(), 'x-forwarded-for': '198.51.100.1' })).status).toBe(403)
+    expect((await post(proxied.url, body, { ...signed(), 'x-forwarded-for': '203.0.113.7' })).status).toBe(
+      200,
+    )
+    expect((await post(proxied.url, body, { ...signed(), 'x-forwarded-for': '198.51.100.1' })).status).toBe(
+      403,
+    )
     const loopback = await start({ allowIps: ['127.0.0.0/8', '::1/128'] })
     expect((await post(loopback.url, body, signed())).status).toBe(200)
   })
@@ -181,9 +219,14 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
   })
 
   it('verifies timestamped signatures too', async () => {
-    const { url } = await start({ verify: { scheme: 'timestamped', secret: 'ts-secret', header: 'x-signature' } })
+    const { url } = await start({
+      verify: { scheme: 'timestamped', secret: 'ts-secret', header: 'x-signature' },
+    })
     expect((await post(url, body, signTimestampedSignature(body, { secret: 'ts-secret' }))).status).toBe(200)
-    const stale = signTimestampedSignature(body, { secret: 'ts-secret', timestamp: Math.floor(Date.now() / 1000) + 400 })
+    const stale = signTimestampedSignature(body, {
+      secret: 'ts-secret',
+      timestamp: Math.floor(Date.now() / 1000) + 400,
+    })
     expect((await post(url, body, stale)).json.error.code).toBe('timestamp_too_new')
   })
 
@@ -205,7 +248,9 @@ describe('createWebhookHandler (Web adapter)', () => {
     })
     const ok = await handler.fetch(new Request('http://x/hook', { method: 'POST', body, headers: signed() }))
     expect(ok.status).toBe(200)
-    const tampered = await handler.fetch(new Request('http://x/hook', { method: 'POST', body: `${body} `, headers: signed() }))
+    const tampered = await handler.fetch(
+      new Request('http://x/hook', { method: 'POST', body: `${body} `, headers: signed() }),
+    )
     expect(tampered.status).toBe(401)
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -213,13 +258,25 @@ describe('createWebhookHandler (Web adapter)', () => {
         controller.close()
       },
     })
-    const small = createWebhookHandler({ verify: 'none', parse: () => [], onEvents: () => {}, maxBodyBytes: 1024 })
-    const big = await small.fetch(new Request('http://x/hook', { method: 'POST', body: stream, duplex: 'half' } as RequestInit))
+    const small = createWebhookHandler({
+      verify: 'none',
+      parse: () => [],
+      onEvents: () => {},
+      maxBodyBytes: 1024,
+    })
+    const big = await small.fetch(
+      new Request('http://x/hook', { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+    )
     expect(big.status).toBe(413)
   })
 
   it('applies the allowlist to the address it is given', async () => {
-    const handler = createWebhookHandler({ verify: 'none', parse: () => [], onEvents: () => {}, allowIps: ['10.0.0.0/8'] })
+    const handler = createWebhookHandler({
+      verify: 'none',
+      parse: () => [],
+      onEvents: () => {},
+      allowIps: ['10.0.0.0/8'],
+    })
     const req = () => new Request('http://x/hook', { method: 'POST', body: '[]' })
     expect((await handler.fetch(req(), { remoteAddress: '10.2.3.4' })).status).toBe(200)
     expect((await handler.fetch(req(), { remoteAddress: '11.2.3.4' })).status).toBe(403)

@@ -3,14 +3,20 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve as serveHono } from '@hono/node-server'
 import { describe, expect, it } from 'vitest'
-import type { MatchEvent } from '../../src/event/schema.js'
-import { signHmacSignature } from '../../src/webhooks/index.js'
 import { createApp as createExpressApp } from '../../examples/recipes/express.js'
 import { createApp as createFastifyApp } from '../../examples/recipes/fastify.js'
 import { createApp as createHonoApp } from '../../examples/recipes/hono.js'
+import type { MatchEvent } from '../../src/event/schema.js'
+import { signHmacSignature } from '../../src/webhooks/index.js'
 
 const secret = 'recipe-secret-0123456789abcdef'
-const body = JSON.stringify({ match_id: '77', event_type: 'red_card', minute: 61, player_id: 5, team_id: 'away-fc' })
+const body = JSON.stringify({
+  match_id: '77',
+  event_type: 'red_card',
+  minute: 61,
+  player_id: 5,
+  team_id: 'away-fc',
+})
 type Started = { url: string; close: () => Promise<void> }
 type Recipe = (onEvents: (events: MatchEvent[]) => Promise<void>) => Promise<Started>
 

@@ -57,7 +57,12 @@ describe('matchfeed CLI', () => {
     it('accepts the official Standard Webhooks vector (exit 0, JSON on stdout)', async () => {
       const t = io(SW.body)
       expect(await runCli([...args, ...headers, '--now', SW.timestamp], t.cli)).toBe(EXIT.ok)
-      expect(JSON.parse(t.out())).toEqual({ ok: true, scheme: 'standard-webhooks', id: SW.id, timestamp: 1614265330 })
+      expect(JSON.parse(t.out())).toEqual({
+        ok: true,
+        scheme: 'standard-webhooks',
+        id: SW.id,
+        timestamp: 1614265330,
+      })
       expect(t.err()).toBe('')
     })
 
@@ -77,7 +82,16 @@ describe('matchfeed CLI', () => {
     it('reads the secret from the environment, and never prints it', async () => {
       const t = io(SW.body, {}, { HOOK_SECRET: SW.secret })
       const code = await runCli(
-        ['verify', '--scheme', 'standard-webhooks', '--secret-env', 'HOOK_SECRET', ...headers, '--now', '1614265999'],
+        [
+          'verify',
+          '--scheme',
+          'standard-webhooks',
+          '--secret-env',
+          'HOOK_SECRET',
+          ...headers,
+          '--now',
+          '1614265999',
+        ],
         t.cli,
       )
       expect(code).toBe(EXIT.rejected)
@@ -96,11 +110,23 @@ describe('matchfeed CLI', () => {
     it('reproduces the official vector', async () => {
       const t = io(SW.body)
       const code = await runCli(
-        ['sign', '--scheme', 'standard-webhooks', '--secret', SW.secret, '--id', SW.id, '--timestamp', SW.timestamp],
+        [
+          'sign',
+          '--scheme',
+          'standard-webhooks',
+          '--secret',
+          SW.secret,
+          '--id',
+          SW.id,
+          '--timestamp',
+          SW.timestamp,
+        ],
         t.cli,
       )
       expect(code).toBe(EXIT.ok)
-      expect(t.out()).toBe(`webhook-id: ${SW.id}\nwebhook-timestamp: ${SW.timestamp}\nwebhook-signature: ${SW.signature}\n`)
+      expect(t.out()).toBe(
+        `webhook-id: ${SW.id}\nwebhook-timestamp: ${SW.timestamp}\nwebhook-signature: ${SW.signature}\n`,
+      )
     })
 
     it.each([
@@ -109,20 +135,28 @@ describe('matchfeed CLI', () => {
     ])('signs with %s so that verify accepts it', async (scheme, extra) => {
       const body = '{"match_id":"1","event_type":"goal","minute":3}'
       const signed = io(body)
-      expect(await runCli(['sign', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra], signed.cli)).toBe(0)
+      expect(
+        await runCli(['sign', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra], signed.cli),
+      ).toBe(0)
       const headerArgs = signed
         .out()
         .trim()
         .split('\n')
         .flatMap((line) => ['--header', line])
       const verified = io(body)
-      const code = await runCli(['verify', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra, ...headerArgs], verified.cli)
+      const code = await runCli(
+        ['verify', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra, ...headerArgs],
+        verified.cli,
+      )
       expect(verified.err()).toBe('')
       expect(code).toBe(EXIT.ok)
       const tampered = io(`${body} `)
-      expect(await runCli(['verify', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra, ...headerArgs], tampered.cli)).toBe(
-        EXIT.rejected,
-      )
+      expect(
+        await runCli(
+          ['verify', '--scheme', scheme, '--secret', 's3cr3t-value', ...extra, ...headerArgs],
+          tampered.cli,
+        ),
+      ).toBe(EXIT.rejected)
     })
   })
 
@@ -135,7 +169,11 @@ describe('matchfeed CLI', () => {
     it('prints one MatchEvent per line for the custom provider, timing on stderr', async () => {
       const t = io('', { 'in.json': payload })
       expect(await runCli(['normalize', '--provider', 'custom', 'in.json', '--timing'], t.cli)).toBe(EXIT.ok)
-      const lines = t.out().trim().split('\n').map((l) => JSON.parse(l))
+      const lines = t
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
       expect(lines.map((e) => [e.type, e.result, e.card])).toEqual([
         ['shot', 'goal', undefined],
         ['card', null, 'yellow'],
@@ -158,7 +196,9 @@ describe('matchfeed CLI', () => {
     it('exits 2 for a missing file or a companion file the provider does not take', async () => {
       expect(await runCli(['normalize', '--provider', 'custom', 'nope.json'], io().cli)).toBe(EXIT.usage)
       const t = io('', { 'in.json': payload, 'f7.xml': '<x/>' })
-      expect(await runCli(['normalize', '--provider', 'custom', 'in.json', '--f7', 'f7.xml'], t.cli)).toBe(EXIT.usage)
+      expect(await runCli(['normalize', '--provider', 'custom', 'in.json', '--f7', 'f7.xml'], t.cli)).toBe(
+        EXIT.usage,
+      )
     })
 
     it('exits 1 naming the field for a payload it cannot read, with nothing on stdout', async () => {

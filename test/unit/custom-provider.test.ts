@@ -86,9 +86,15 @@ describe('parseCustomEvents', () => {
   })
 
   it('reads positions in the configured pitch system', () => {
-    const metres = parseCustomEvents({ ...guidePayload, position_x: 94, position_y: 34 }, { pitch: 'metres' })[0]!
+    const metres = parseCustomEvents(
+      { ...guidePayload, position_x: 94, position_y: 34 },
+      { pitch: 'metres' },
+    )[0]!
     expect([metres.x, metres.y]).toEqual([94, 34])
-    const sb = parseCustomEvents({ ...guidePayload, position_x: 108, position_y: 40 }, { pitch: 'statsbomb' })[0]!
+    const sb = parseCustomEvents(
+      { ...guidePayload, position_x: 108, position_y: 40 },
+      { pitch: 'statsbomb' },
+    )[0]!
     expect(sb.x).toBeCloseTo(94, 9)
     expect(sb.y).toBeCloseTo(34, 9)
     const end = parseCustomEvents({ ...guidePayload, end_position_x: 100, end_position_y: 0 })[0]!

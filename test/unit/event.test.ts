@@ -1,5 +1,5 @@
-import { compile, z } from 'zod'
 import { describe, expect, it } from 'vitest'
+import { compile, z } from 'zod'
 import {
   EVENT_TYPES,
   InvalidMatchEventError,

@@ -15,7 +15,11 @@ function handler(now = NOW * 1000) {
   })
 }
 
-const request = (body: Uint8Array | string, headers: Record<string, string>, method = 'POST'): WebhookRequest => ({
+const request = (
+  body: Uint8Array | string,
+  headers: Record<string, string>,
+  method = 'POST',
+): WebhookRequest => ({
   method,
   headers,
   body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
@@ -53,7 +57,11 @@ const payloadItem = fc.record(
   },
   { requiredKeys: [] },
 )
-const payload = fc.oneof(payloadItem, fc.array(payloadItem, { maxLength: 4 }), fc.json().map((j) => JSON.parse(j)))
+const payload = fc.oneof(
+  payloadItem,
+  fc.array(payloadItem, { maxLength: 4 }),
+  fc.json().map((j) => JSON.parse(j)),
+)
 
 describe('webhook handler fuzz', () => {
   it('never throws and never answers 2xx or 5xx to random headers and bodies', async () => {
@@ -62,8 +70,17 @@ describe('webhook handler fuzz', () => {
       fc.asyncProperty(
         fc.uint8Array({ maxLength: 5000 }),
         fc.dictionary(
-          fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-length', 'x-forwarded-for'),
-          fc.oneof(fc.string(), fc.constantFrom('v1,', 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=', `${NOW}`)),
+          fc.constantFrom(
+            'webhook-id',
+            'webhook-timestamp',
+            'webhook-signature',
+            'content-length',
+            'x-forwarded-for',
+          ),
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom('v1,', 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=', `${NOW}`),
+          ),
         ),
         fc.constantFrom('POST', 'GET', 'post', 'PUT'),
         async (body, headers, method) => {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
-import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
+import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import {
   CustomEventPayloadSchema,
   type CustomParseOptions,
@@ -57,7 +57,9 @@ function checkOptions(options: CustomParseOptions): Options {
   const checked = CustomParseOptionsSchema.safeParse(options)
   if (checked.success) return checked.data
   const issue = checked.error.issues[0]!
-  throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, { code: 'invalid_option' })
+  throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, {
+    code: 'invalid_option',
+  })
 }
 
 function decodeJson(provider: string, payload: unknown): unknown {
@@ -83,7 +85,11 @@ function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): Matc
   const period = item.period ?? periodFromClock(item.minute, addedTime)
   const startMinute = PERIOD_START_MINUTE[period]
   if (item.minute < startMinute) {
-    throw new ProviderPayloadError(provider, `${at}minute`, `minute ${item.minute} is before period ${period} starts (${startMinute})`)
+    throw new ProviderPayloadError(
+      provider,
+      `${at}minute`,
+      `minute ${item.minute} is before period ${period} starts (${startMinute})`,
+    )
   }
   const second = item.second ?? 0
   const periodTime = (item.minute - startMinute + (addedTime ?? 0)) * 60 + second
@@ -107,7 +113,8 @@ function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): Matc
   }
   if (addedTime !== undefined) event.addedTime = addedTime
   if (item.timestamp) event.timestamp = new Date(item.timestamp).toISOString()
-  if (item.team_id) event.team = item.team_side ? { id: item.team_id, side: item.team_side } : { id: item.team_id }
+  if (item.team_id)
+    event.team = item.team_side ? { id: item.team_id, side: item.team_side } : { id: item.team_id }
   if (item.player_id) event.player = { id: item.player_id }
   if (item.related_player_id) event.relatedPlayer = { id: item.related_player_id }
   if (mapping.setPiece) event.setPiece = mapping.setPiece
@@ -147,10 +154,18 @@ function point(
     ['y', y, maxY],
   ] as const) {
     if (value === null || value === undefined) {
-      throw new ProviderPayloadError(provider, `${at}${name}_${axis}`, `missing: ${name}_x and ${name}_y come together`)
+      throw new ProviderPayloadError(
+        provider,
+        `${at}${name}_${axis}`,
+        `missing: ${name}_x and ${name}_y come together`,
+      )
     }
     if (value < 0 || value > max) {
-      throw new ProviderPayloadError(provider, `${at}${name}_${axis}`, `${value} is outside 0..${max} (pitch "${pitch}")`)
+      throw new ProviderPayloadError(
+        provider,
+        `${at}${name}_${axis}`,
+        `${value} is outside 0..${max} (pitch "${pitch}")`,
+      )
     }
   }
   if (pitch === 'metres') return [x!, y!]
@@ -180,5 +195,8 @@ function derivedEventId(item: Item): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') || '(body)'
+  return (
+    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') ||
+    '(body)'
+  )
 }

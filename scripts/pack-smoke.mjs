@@ -1,5 +1,6 @@
 // Pack smoke test: installs the `npm pack` tarball into a temporary project, imports and requires every
 // export, runs `matchfeed --help` from that install, then runs the README's quick start verbatim.
+// Runs after `npm run build` (npm test): the tarball is packed without its prepack build.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,7 @@ const run = (cmd, args, cwd, input) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'inherit'] })
 
 const [{ filename }] = JSON.parse(
-  run('npm', ['pack', '--json', '--silent', '--pack-destination', tmpdir()], root),
+  run('npm', ['pack', '--json', '--silent', '--ignore-scripts', '--pack-destination', tmpdir()], root),
 )
 const tarball = join(tmpdir(), filename)
 const project = mkdtempSync(join(tmpdir(), 'matchfeed-smoke-'))

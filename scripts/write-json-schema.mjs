@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { MatchEventSchema } from '../dist/index.js'
 
 const schema = {
-  $id: 'https://matchfeed.dev/schemas/match-event.v1.json',
+  $id: 'urn:matchfeed:match-event:v1',
   title: 'MatchEvent v1',
   ...z.toJSONSchema(MatchEventSchema, { io: 'output', unrepresentable: 'any' }),
 }

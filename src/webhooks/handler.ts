@@ -3,12 +3,12 @@ import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
-import { verifyHmacSignature } from './hmac.js'
+import { signHmacSignature, verifyHmacSignature } from './hmac.js'
 import { clientIp, createIpAllowlist, type IpAllowlist } from './ip-allowlist.js'
 import { type NodeListener, toNodeListener } from './node-adapter.js'
 import { createMemorySeenIdStore, type SeenIdStore } from './replay-store.js'
-import { verifyStandardWebhook } from './standard-webhooks.js'
-import { verifyTimestampedSignature } from './timestamped.js'
+import { signStandardWebhook, verifyStandardWebhook } from './standard-webhooks.js'
+import { signTimestampedSignature, verifyTimestampedSignature } from './timestamped.js'
 import { type FetchHandler, toFetchHandler } from './web-adapter.js'
 
 type Options<F extends (...args: never[]) => unknown> = Parameters<F>[2]
@@ -177,6 +177,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 function toVerifyFn(verifier: WebhookVerifier) {
   if (verifier === 'none') return undefined
   if (typeof verifier === 'function') return verifier
+  checkSecrets(verifier)
   switch (verifier.scheme) {
     case 'standard-webhooks':
       return (body: Uint8Array, headers: HeaderBag) => verifyStandardWebhook(body, headers, verifier)
@@ -188,6 +189,28 @@ function toVerifyFn(verifier: WebhookVerifier) {
       throw new MatchfeedError(`unknown webhook scheme "${(verifier as { scheme: unknown }).scheme}"`, {
         code: 'invalid_option',
       })
+  }
+}
+
+/** A bad secret is a configuration mistake: fail when the handler is created, not on the first request. */
+function checkSecrets(verifier: Exclude<WebhookVerifier, 'none' | ((...args: never[]) => unknown)>): void {
+  const secrets: readonly string[] = typeof verifier.secret === 'string' ? [verifier.secret] : verifier.secret
+  if (!Array.isArray(secrets) || secrets.length === 0) {
+    throw new MatchfeedError(`${verifier.scheme}: at least one secret is required`, {
+      code: 'invalid_option',
+    })
+  }
+  const empty = new Uint8Array(0)
+  for (const secret of secrets) {
+    try {
+      if (verifier.scheme === 'standard-webhooks')
+        signStandardWebhook(empty, { secret, id: 'check', timestamp: 1 })
+      else if (verifier.scheme === 'hmac') signHmacSignature(empty, { secret })
+      else signTimestampedSignature(empty, { secret, timestamp: 1 })
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error
+      throw new MatchfeedError(error.message, { code: 'invalid_option', cause: error })
+    }
   }
 }
 

@@ -233,6 +233,26 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
     expect((await post(url, body, stale)).json.error.code).toBe('timestamp_too_new')
   })
 
+  it.each([
+    ['an empty secret', { scheme: 'hmac', secret: '' }],
+    ['a bare whsec_ prefix', { scheme: 'standard-webhooks', secret: 'whsec_' }],
+    ['a secret with stray whitespace', { scheme: 'timestamped', secret: ' padded-secret ' }],
+    ['an empty rotation list', { scheme: 'hmac', secret: [] }],
+  ])('refuses to start with %s, without printing it', (_, verify) => {
+    const create = () =>
+      createWebhookHandler({
+        verify,
+        parse: () => [],
+        onEvents: () => {},
+      } as unknown as WebhookHandlerOptions)
+    expect(create).toThrow(expect.objectContaining({ code: 'invalid_option' }))
+    try {
+      create()
+    } catch (error) {
+      expect((error as Error).message).not.toContain('padded-secret')
+    }
+  })
+
   it('refuses to start without a verifier, and accepts unsigned requests only with verify: "none"', async () => {
     expect(() =>
       createWebhookHandler({ parse: () => [], onEvents: () => {} } as unknown as WebhookHandlerOptions),

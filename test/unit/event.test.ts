@@ -112,3 +112,30 @@ function catchError(fn: () => unknown): InvalidMatchEventError {
   }
   throw new Error('expected a throw')
 }
+
+describe('the published JSON Schema', () => {
+  it('describes every field, with the required ones required', () => {
+    const schema = z.toJSONSchema(MatchEventSchema, { io: 'output', unrepresentable: 'any' }) as {
+      properties: Record<string, { enum?: unknown[] }>
+      required: string[]
+      additionalProperties: boolean
+    }
+    expect(Object.keys(schema.properties)).toEqual(Object.keys(MatchEventSchema.shape))
+    expect(schema.required).toEqual(
+      expect.arrayContaining([
+        'id',
+        'provider',
+        'matchId',
+        'seq',
+        'version',
+        'deleted',
+        'type',
+        'result',
+        'period',
+      ]),
+    )
+    expect(schema.required).not.toContain('x')
+    expect(schema.properties.type!.enum).toEqual([...EVENT_TYPES])
+    expect(schema.additionalProperties).toBe(false)
+  })
+})

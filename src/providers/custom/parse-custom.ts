@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
+import { compile, z } from 'zod'
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
@@ -26,7 +26,9 @@ const PITCH_BOUNDS: Record<Pitch, readonly [number, number]> = {
 }
 const mappings: Record<string, CustomTypeMapping | undefined> = CUSTOM_EVENT_TYPES
 const decoder = new TextDecoder('utf-8', { fatal: true })
-const CustomBatchSchema = z.array(CustomEventPayloadSchema)
+// Compiled once: a webhook parses a payload per request.
+const compiledItem = compile(CustomEventPayloadSchema)
+const compiledBatch = compile(z.array(CustomEventPayloadSchema))
 
 /**
  * Turns a body of the integration guide's webhook format (raw bytes, a string, or already parsed) into
@@ -38,7 +40,7 @@ export function parseCustomEvents(payload: unknown, options?: CustomParseOptions
   const body = decodeJson(provider, payload)
   // Checked by shape rather than as a union, so that an error names the field inside the item.
   const batch = Array.isArray(body)
-  const parsed = (batch ? CustomBatchSchema : CustomEventPayloadSchema).safeParse(body)
+  const parsed = (batch ? compiledBatch : compiledItem).safeParse(body)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new ProviderPayloadError(provider, formatPath(issue.path), issue.message)

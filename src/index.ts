@@ -3,5 +3,7 @@
 // each have their own subpath (`matchfeed/webhooks`, `matchfeed/custom`, …).
 export { MatchfeedError, ProviderPayloadError } from './errors.js'
 export * from './event/index.js'
+export { type HttpFailureCode, ProviderHttpError } from './http/errors.js'
+export type { RateLimitState } from './http/rate-limit.js'
 export type { Sink, Source } from './pipeline/contracts.js'
 export * from './pitch/index.js'

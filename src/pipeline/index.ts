@@ -1,0 +1,14 @@
+export type { Sink, Source } from './contracts.js'
+export { type HistogramSnapshot, LATENCY_BUCKETS } from './histogram.js'
+export {
+  createPipeline,
+  type Pipeline,
+  type PipelineEvents,
+  type PipelineHealth,
+  type PipelineMetrics,
+  type PipelineOptions,
+  type SinkStatus,
+  type SourceStatus,
+  type StopReport,
+} from './pipeline.js'
+export type { DeadLetter, QueuePolicy, SinkCounters, SinkOptions } from './sink-runner.js'

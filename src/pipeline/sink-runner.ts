@@ -1,0 +1,297 @@
+import pRetry from 'p-retry'
+import type { MatchEvent } from '../event/schema.js'
+import type { Sink } from './contracts.js'
+import { Histogram } from './histogram.js'
+
+export type QueuePolicy = 'block' | 'drop-oldest'
+
+export interface SinkOptions {
+  sink: Sink
+  /**
+   * `block` (default): the sink must take every event; a full queue makes the sources' `emit` wait, and
+   * `emit` resolves only once this sink has the batch. `drop-oldest`: best effort (Pub/Sub fan-out); a full
+   * queue drops its oldest events (counted), and `emit` does not wait for this sink.
+   */
+  policy?: QueuePolicy
+  /** Events waiting for this sink, at most. Default 10,000. */
+  maxQueuedEvents?: number
+  /** Queued events of one match are written together, up to this many per `write`. Default 500. */
+  maxBatchSize?: number
+  /** Retries of a failed `write` whose error is marked `retryable`. Default 5 retries, 100 ms doubling to 5 s, with jitter. */
+  retry?: { retries?: number; minDelayMs?: number; maxDelayMs?: number }
+}
+
+export interface DeadLetter {
+  events: MatchEvent[]
+  sink: string
+  error: unknown
+  attempts: number
+}
+
+export interface SinkCounters {
+  /** Events that reached this sink's side of the pipeline, duplicates included. */
+  received: number
+  deduplicated: number
+  delivered: number
+  deadLettered: number
+  droppedByPolicy: number
+  /** Given back to the source (no dead-letter hook, or the hook failed): the source keeps them. */
+  rejected: number
+  /** Queued or being written now. */
+  pending: number
+  retries: number
+  failedWrites: number
+}
+
+interface Deferred {
+  resolve(): void
+  reject(error: unknown): void
+}
+
+interface Piece {
+  events: MatchEvent[]
+  enqueuedAt: number
+  settled: boolean
+  deferred: Deferred
+}
+
+interface Lane {
+  queue: Piece[]
+  running: boolean
+}
+
+export interface SinkRunnerHooks {
+  now(): number
+  deadLetter(letter: DeadLetter): Promise<boolean>
+  onDelivered(sink: string, events: MatchEvent[]): void
+  onError(sink: string, error: unknown, attempt: number): void
+}
+
+/**
+ * One sink's side of the pipeline: a bounded queue with an explicit policy, one lane per match (a batch of
+ * match M being retried holds back later batches of M, while other matches flow on), retries, dead letters.
+ */
+export class SinkRunner {
+  readonly name: string
+  readonly policy: QueuePolicy
+  readonly counters: SinkCounters = {
+    received: 0,
+    deduplicated: 0,
+    delivered: 0,
+    deadLettered: 0,
+    droppedByPolicy: 0,
+    rejected: 0,
+    pending: 0,
+    retries: 0,
+    failedWrites: 0,
+  }
+  readonly latency = new Histogram()
+  consecutiveFailures = 0
+  lastDropAt: number | undefined
+
+  private readonly lanes = new Map<string, Lane>()
+  /** Every queued piece in arrival order, for drop-oldest. */
+  private readonly arrival: Piece[] = []
+  private queued = 0
+  private readonly spaceWaiters: (() => void)[] = []
+  private readonly maxQueued: number
+  private readonly maxBatch: number
+  private readonly retry: { retries: number; minDelayMs: number; maxDelayMs: number }
+  private readonly idleWaiters: (() => void)[] = []
+  readonly abort = new AbortController()
+
+  constructor(
+    readonly options: SinkOptions,
+    private readonly hooks: SinkRunnerHooks,
+  ) {
+    this.name = options.sink.name
+    this.policy = options.policy ?? 'block'
+    this.maxQueued = options.maxQueuedEvents ?? 10_000
+    this.maxBatch = options.maxBatchSize ?? 500
+    this.retry = { retries: 5, minDelayMs: 100, maxDelayMs: 5_000, ...options.retry }
+  }
+
+  get queueFill(): number {
+    return this.queued / this.maxQueued
+  }
+
+  /** Queues `events` (already deduplicated) and settles when the sink has them (or they were dead-lettered). */
+  async enqueue(events: MatchEvent[]): Promise<void> {
+    if (events.length === 0) return
+    if (this.policy === 'block') {
+      // Backpressure: wait for room, but let a batch larger than the whole queue through an empty queue.
+      while (this.queued > 0 && this.queued + events.length > this.maxQueued) {
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve))
+      }
+    }
+    const settled: Promise<void>[] = []
+    for (const [matchId, group] of groupByMatch(events)) {
+      let deferred!: Deferred
+      settled.push(
+        new Promise<void>((resolve, reject) => {
+          deferred = { resolve, reject }
+        }),
+      )
+      const piece: Piece = { events: group, enqueuedAt: this.hooks.now(), settled: false, deferred }
+      this.lane(matchId).queue.push(piece)
+      if (this.policy === 'drop-oldest') this.arrival.push(piece)
+      this.queued += group.length
+      this.counters.pending += group.length
+    }
+    if (this.policy === 'drop-oldest') this.dropOverflow()
+    for (const matchId of new Set(events.map((e) => e.matchId))) void this.run(matchId)
+    await Promise.all(settled)
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  idle(): Promise<void> {
+    if (this.counters.pending === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private lane(matchId: string): Lane {
+    let lane = this.lanes.get(matchId)
+    if (!lane) {
+      lane = { queue: [], running: false }
+      this.lanes.set(matchId, lane)
+    }
+    return lane
+  }
+
+  private dropOverflow(): void {
+    while (this.queued > this.maxQueued && this.arrival.length > 0) {
+      const oldest = this.arrival.shift()!
+      if (oldest.settled) continue
+      const lane = this.lanes.get(oldest.events[0]!.matchId)
+      const index = lane?.queue.indexOf(oldest) ?? -1
+      if (index < 0) continue // already being written
+      lane!.queue.splice(index, 1)
+      this.unqueue(oldest.events.length)
+      this.counters.pending -= oldest.events.length
+      this.counters.droppedByPolicy += oldest.events.length
+      this.lastDropAt = this.hooks.now()
+      this.settle(oldest, undefined)
+    }
+  }
+
+  private async run(matchId: string): Promise<void> {
+    const lane = this.lanes.get(matchId)
+    if (!lane || lane.running) return
+    lane.running = true
+    try {
+      while (lane.queue.length > 0) {
+        const pieces = [lane.queue.shift()!]
+        let size = pieces[0]!.events.length
+        while (lane.queue.length > 0 && size + lane.queue[0]!.events.length <= this.maxBatch) {
+          const next = lane.queue.shift()!
+          pieces.push(next)
+          size += next.events.length
+        }
+        this.unqueue(size)
+        await this.deliver(pieces, size)
+      }
+    } finally {
+      lane.running = false
+      if (lane.queue.length === 0) this.lanes.delete(matchId)
+      else void this.run(matchId)
+    }
+  }
+
+  private async deliver(pieces: Piece[], size: number): Promise<void> {
+    const batch = pieces.length === 1 ? pieces[0]!.events : pieces.flatMap((p) => p.events)
+    let attempts = 0
+    try {
+      await pRetry(
+        async () => {
+          attempts++
+          await this.options.sink.write(batch)
+        },
+        {
+          retries: this.retry.retries,
+          minTimeout: this.retry.minDelayMs,
+          maxTimeout: this.retry.maxDelayMs,
+          factor: 2,
+          randomize: true,
+          signal: this.abort.signal,
+          shouldRetry: ({ error }) => (error as { retryable?: unknown }).retryable === true,
+          onFailedAttempt: ({ error, retriesLeft }) => {
+            this.counters.failedWrites++
+            this.consecutiveFailures++
+            if (retriesLeft > 0 && (error as { retryable?: unknown }).retryable === true)
+              this.counters.retries++
+            this.hooks.onError(this.name, error, attempts)
+          },
+        },
+      )
+    } catch (error) {
+      this.counters.pending -= size
+      // Stopped past the deadline: give the batch back to its source rather than dead-letter it.
+      const accepted =
+        !this.abort.signal.aborted &&
+        (await this.hooks.deadLetter({ events: batch, sink: this.name, error, attempts }))
+      if (accepted) this.counters.deadLettered += size
+      else this.counters.rejected += size
+      for (const piece of pieces) this.settle(piece, accepted ? undefined : error)
+      this.checkIdle()
+      return
+    }
+    this.consecutiveFailures = 0
+    this.counters.pending -= size
+    this.counters.delivered += size
+    const now = this.hooks.now()
+    for (const piece of pieces) {
+      for (let i = 0; i < piece.events.length; i++) this.latency.observe((now - piece.enqueuedAt) / 1000)
+      this.settle(piece, undefined)
+    }
+    this.hooks.onDelivered(this.name, batch)
+    this.checkIdle()
+  }
+
+  private unqueue(count: number): void {
+    this.queued -= count
+    while (this.spaceWaiters.length > 0 && this.queued < this.maxQueued) this.spaceWaiters.shift()!()
+  }
+
+  private settle(piece: Piece, error: unknown): void {
+    if (piece.settled) return
+    piece.settled = true
+    if (this.policy === 'drop-oldest') {
+      piece.deferred.resolve() // best effort: the source never waits on, nor fails because of, this sink
+    } else if (error === undefined) {
+      piece.deferred.resolve()
+    } else {
+      piece.deferred.reject(error)
+    }
+    while (this.arrival[0]?.settled) this.arrival.shift()
+  }
+
+  private checkIdle(): void {
+    if (this.counters.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+
+  /** Gives every queued (not yet written) event back: used when a stop's deadline passes. */
+  abandonQueued(error: Error): number {
+    let count = 0
+    for (const lane of this.lanes.values()) {
+      for (const piece of lane.queue.splice(0)) {
+        count += piece.events.length
+        this.unqueue(piece.events.length)
+        this.counters.pending -= piece.events.length
+        this.counters.rejected += piece.events.length
+        this.settle(piece, error)
+      }
+    }
+    this.checkIdle()
+    return count
+  }
+}
+
+function groupByMatch(events: MatchEvent[]): Map<string, MatchEvent[]> {
+  const groups = new Map<string, MatchEvent[]>()
+  for (const event of events) {
+    const group = groups.get(event.matchId)
+    if (group) group.push(event)
+    else groups.set(event.matchId, [event])
+  }
+  return groups
+}

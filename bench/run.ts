@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, figures printed as tables and one JSON line each.
 import { run as handler } from './handler.bench.js'
+import { run as pipeline } from './pipeline.bench.js'
 import { run as verify } from './verify.bench.js'
 
-const results = { verify: await verify(), handler: await handler() }
+const results = { verify: await verify(), handler: await handler(), pipeline: await pipeline() }
 console.log(JSON.stringify(results))

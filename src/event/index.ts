@@ -12,4 +12,4 @@ export {
   type TeamRef,
   TeamRefSchema,
 } from './schema.js'
-export { InvalidMatchEventError, validateMatchEvent, validateMatchEvents } from './validate.js'
+export { InvalidMatchEventError, isValidated, validateMatchEvent, validateMatchEvents } from './validate.js'

@@ -5,6 +5,15 @@ import { type MatchEvent, MatchEventSchema } from './schema.js'
 // Compiled once at module load: validating a whole batch is one generated function call.
 const compiledBatch = compile(z.array(MatchEventSchema))
 
+// Batches that passed, by identity: a batch is checked once on its way from a parser to the sinks, not
+// again at every stage. (Mutating its events after validation is on the caller.)
+const validated = new WeakSet<object>()
+
+/** Whether this very array already passed validateMatchEvents. */
+export function isValidated(events: unknown): boolean {
+  return typeof events === 'object' && events !== null && validated.has(events)
+}
+
 /** A value that is not a valid MatchEvent v1: names the event's index, its provider, the field and why. */
 export class InvalidMatchEventError extends MatchfeedError {
   readonly provider: string | undefined
@@ -35,8 +44,12 @@ export class InvalidMatchEventError extends MatchfeedError {
  * typed. Throws InvalidMatchEventError for the first problem found.
  */
 export function validateMatchEvents(events: unknown): MatchEvent[] {
+  if (isValidated(events)) return events as MatchEvent[]
   const result = compiledBatch.safeParse(events)
-  if (result.success) return events as MatchEvent[]
+  if (result.success) {
+    validated.add(events as MatchEvent[])
+    return events as MatchEvent[]
+  }
   const issue = result.error.issues[0]!
   const [index, ...rest] = issue.path
   const indexed = typeof index === 'number'

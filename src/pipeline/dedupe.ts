@@ -18,8 +18,13 @@ export class VersionDeduper {
   admit(batch: readonly MatchEvent[]): { fresh: MatchEvent[]; duplicates: number } {
     const fresh: MatchEvent[] = []
     let duplicates = 0
+    let matchId: string | undefined
+    let seen = new Map<string, number>()
     for (const event of batch) {
-      const seen = this.seenFor(event.matchId)
+      if (event.matchId !== matchId) {
+        matchId = event.matchId // batches are mostly one match: look its map up once
+        seen = this.seenFor(matchId)
+      }
       const version = seen.get(event.id)
       if (version !== undefined && version >= event.version) {
         duplicates++

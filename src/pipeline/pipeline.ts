@@ -10,7 +10,10 @@ import { type DeadLetter, type SinkCounters, type SinkOptions, SinkRunner } from
 export interface PipelineOptions {
   sources?: Source[]
   sinks: (Sink | SinkOptions)[]
-  /** Bounded memory for the (id, version) dedupe. Default 20,000 ids per match, 2,000 matches. */
+  /**
+   * Bounded memory for the (id, version) dedupe: the most recent ids of each match, for the most recently
+   * active matches. Default 1,000 ids per match and 1,000 matches (about 100 MB at most).
+   */
   dedupe?: { maxIdsPerMatch?: number; maxMatches?: number }
   /**
    * Receives what a sink could not take after its retries (or at once, for an error not marked
@@ -106,11 +109,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const staleAfterMs = options.staleAfterMs ?? 120_000
   const downAfter = options.downAfterFailures ?? 3
   const emitter = new EventEmitter<PipelineEvents>()
-  const dedupe = new VersionDeduper(
-    options.dedupe?.maxIdsPerMatch ?? 20_000,
-    options.dedupe?.maxMatches ?? 2_000,
-  )
-  const maxTrackedMatches = options.dedupe?.maxMatches ?? 2_000
+  const maxTrackedMatches = options.dedupe?.maxMatches ?? 1_000
+  const dedupe = new VersionDeduper(options.dedupe?.maxIdsPerMatch ?? 1_000, maxTrackedMatches)
   const lastByMatch = new Map<string, number>()
   const sources = new Map<string, SourceState>()
   const sourceRuns: Promise<void>[] = []
@@ -174,7 +174,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const source = sourceState(sourceName)
     let batch: MatchEvent[]
     try {
-      batch = validateMatchEvents(input)
+      batch = validateMatchEvents(input) // free for a batch a matchfeed parser already validated
     } catch (error) {
       source.invalid += Array.isArray(input) ? input.length : 0
       throw error
@@ -183,9 +183,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     source.batches++
     source.events += batch.length
     if (batch.length > 0) source.lastEventAt = at
+    let previous: MatchEvent | undefined
     for (const event of batch) {
       if (event.timestamp) source.ingestLag.observe((at - Date.parse(event.timestamp)) / 1000)
-      trackMatch(source, event, at)
+      if (event.matchId !== previous?.matchId || event.type === 'period_end') trackMatch(source, event, at)
+      previous = event
     }
     emitter.emit('events', batch, sourceName)
 
@@ -216,8 +218,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // event brings it back, e.g. when extra time follows).
     const ended =
       event.type === 'period_end' && (event.period === 2 || event.period === 4 || event.period === 5)
-    if (ended) source.liveMatches.delete(event.matchId)
-    else source.liveMatches.add(event.matchId)
+    source.liveMatches.delete(event.matchId)
+    if (ended) return
+    source.liveMatches.add(event.matchId)
+    // Bounded like everything per match: a match that never reported its end falls out eventually.
+    if (source.liveMatches.size > maxTrackedMatches) {
+      source.liveMatches.delete(source.liveMatches.values().next().value as string)
+    }
   }
 
   function health(): PipelineHealth {

@@ -7,6 +7,7 @@ export default defineConfig([
       index: 'src/index.ts',
       'webhooks/index': 'src/webhooks/index.ts',
       'providers/custom/index': 'src/providers/custom/index.ts',
+      'providers/websocket/index': 'src/providers/websocket/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

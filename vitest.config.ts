@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^matchfeed\/webhooks$/, replacement: src('webhooks/index.ts') },
       { find: /^matchfeed\/custom$/, replacement: src('providers/custom/index.ts') },
+      { find: /^matchfeed\/websocket$/, replacement: src('providers/websocket/index.ts') },
       { find: /^matchfeed$/, replacement: src('index.ts') },
     ],
   },

@@ -1,0 +1,197 @@
+/** One live connection to a feed, seen as a stream of text frames. */
+export interface FrameConnection {
+  /** Frames in arrival order. Ends when the connection closes; throws when it fails. */
+  next(): Promise<IteratorResult<string>>
+  send(data: string): void
+  close(): void
+}
+
+/** The parts of the WebSocket API matchfeed uses: the global `WebSocket` and the `ws` package both fit. */
+export interface WebSocketLike {
+  readonly readyState: number
+  binaryType: string
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  addEventListener(
+    type: string,
+    listener: (event: { data?: unknown; code?: number; reason?: string }) => void,
+  ): void
+  /** `ws` only: stop reading from the socket (backpressure); the global WebSocket has no such thing. */
+  pause?(): void
+  resume?(): void
+  terminate?(): void
+}
+
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { headers?: Record<string, string> },
+) => WebSocketLike
+
+const decoder = new TextDecoder()
+
+function frameText(data: unknown): string {
+  if (typeof data === 'string') return data
+  if (data instanceof ArrayBuffer) return decoder.decode(data)
+  if (ArrayBuffer.isView(data)) return decoder.decode(data)
+  if (Array.isArray(data)) return data.map(frameText).join('') // ws: fragmented binary frames
+  return String(data)
+}
+
+/**
+ * Opens a WebSocket and resolves once it is open. Frames are buffered up to `maxBuffered`; past that the
+ * socket is paused (with `ws`), so a slow consumer stops the reading instead of growing the buffer.
+ */
+export async function openWebSocket(args: {
+  url: string
+  protocols: string | string[] | undefined
+  headers: Record<string, string> | undefined
+  WebSocket: WebSocketConstructor
+  maxBuffered: number
+  signal: AbortSignal
+}): Promise<FrameConnection> {
+  const socket = args.headers
+    ? new args.WebSocket(args.url, args.protocols, { headers: args.headers })
+    : new args.WebSocket(args.url, args.protocols)
+  socket.binaryType = 'arraybuffer'
+  const buffer: string[] = []
+  let waiting: { resolve(r: IteratorResult<string>): void; reject(e: unknown): void } | undefined
+  let ended: { error?: unknown } | undefined
+  let paused = false
+
+  const finish = (error?: unknown) => {
+    if (ended) return
+    ended = error === undefined ? {} : { error }
+    if (waiting && buffer.length === 0) {
+      const w = waiting
+      waiting = undefined
+      if (error === undefined) w.resolve({ done: true, value: undefined })
+      else w.reject(error)
+    }
+  }
+
+  // Listening before the open completes: a feed may send its first frames, or close, at once.
+  socket.addEventListener('close', () => finish())
+  socket.addEventListener('error', () => finish(new Error('WebSocket error')))
+  socket.addEventListener('message', (event) => {
+    const text = frameText(event.data)
+    if (waiting) {
+      const w = waiting
+      waiting = undefined
+      w.resolve({ done: false, value: text })
+      return
+    }
+    buffer.push(text)
+    if (buffer.length >= args.maxBuffered && socket.pause && !paused) {
+      paused = true
+      socket.pause()
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      socket.close()
+      reject(args.signal.reason)
+    }
+    if (args.signal.aborted) return onAbort()
+    args.signal.addEventListener('abort', onAbort, { once: true })
+    socket.addEventListener('open', () => {
+      args.signal.removeEventListener('abort', onAbort)
+      resolve()
+    })
+    socket.addEventListener('error', () =>
+      reject(new Error(`WebSocket error connecting to ${redactUrl(args.url)}`)),
+    )
+    socket.addEventListener('close', (event) =>
+      reject(new Error(`WebSocket closed before opening (code ${event.code ?? 'unknown'})`)),
+    )
+  })
+
+  return {
+    next() {
+      const text = buffer.shift()
+      if (text !== undefined) {
+        if (paused && buffer.length < args.maxBuffered / 2) {
+          paused = false
+          socket.resume?.()
+        }
+        return Promise.resolve({ done: false, value: text })
+      }
+      if (ended) {
+        return ended.error === undefined
+          ? Promise.resolve({ done: true, value: undefined })
+          : Promise.reject(ended.error)
+      }
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject }
+      })
+    },
+    send: (data) => socket.send(data),
+    close() {
+      // A half-open connection never completes a close handshake: ws can drop it at once.
+      if (socket.terminate) socket.terminate()
+      else socket.close()
+      finish()
+    },
+  }
+}
+
+/**
+ * An NDJSON stream over chunked HTTP (Sportradar-style push): each line is a frame. Reading is pulled by
+ * the consumer, so a slow consumer stops the reading and TCP pushes back on the server.
+ */
+export async function openNdjsonStream(args: {
+  url: string
+  headers: Record<string, string> | undefined
+  fetch: typeof globalThis.fetch
+  signal: AbortSignal
+}): Promise<FrameConnection> {
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(args.signal.reason)
+  args.signal.addEventListener('abort', onAbort, { once: true })
+  const response = await args.fetch(args.url, { headers: args.headers, signal: controller.signal })
+  if (!response.ok || !response.body) {
+    controller.abort()
+    throw new Error(`stream ${redactUrl(args.url)} answered ${response.status}`)
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+  const lines: string[] = []
+  let rest = ''
+  let done = false
+  return {
+    async next() {
+      while (lines.length === 0 && !done) {
+        const chunk = await reader.read()
+        if (chunk.done) {
+          done = true
+          if (rest.trim() !== '') lines.push(rest)
+          rest = ''
+          break
+        }
+        const parts = (rest + chunk.value).split('\n')
+        rest = parts.pop() ?? ''
+        for (const line of parts) if (line.trim() !== '') lines.push(line)
+      }
+      const line = lines.shift()
+      return line === undefined ? { done: true, value: undefined } : { done: false, value: line }
+    },
+    send() {
+      throw new Error('an HTTP stream cannot send: resume through the URL instead')
+    },
+    close() {
+      args.signal.removeEventListener('abort', onAbort)
+      controller.abort()
+    },
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    for (const key of [...u.searchParams.keys()]) {
+      if (/key|token|secret|auth|signature/i.test(key)) u.searchParams.set(key, '[redacted]')
+    }
+    return u.toString()
+  } catch {
+    return '(invalid url)'
+  }
+}

@@ -1,0 +1,118 @@
+import { MatchfeedError } from '../errors.js'
+import type { HistogramSnapshot } from './histogram.js'
+import type { Pipeline } from './pipeline.js'
+
+/** What matchfeed needs of a prom-client `Registry`. */
+export interface PrometheusRegistry {
+  registerMetric(metric: never): void
+  metrics(): Promise<string>
+  readonly contentType: string
+}
+
+type Labels = Record<string, string>
+interface Sample {
+  value: number
+  labels: Labels
+  metricName?: string
+}
+
+/**
+ * Exposes a pipeline's metrics in a prom-client registry (prom-client is an optional peer: install it,
+ * or pass your own registry). Values are read from `pipeline.metrics()` at scrape time. Labels are low
+ * cardinality — source, sink, outcome — never a match id.
+ *
+ *   const registry = await registerPipelineMetrics(pipeline)
+ *   app.get('/metrics', async (_req, res) => res.type(registry.contentType).send(await registry.metrics()))
+ */
+export async function registerPipelineMetrics(
+  pipeline: Pipeline,
+  options: { register?: PrometheusRegistry; prefix?: string } = {},
+): Promise<PrometheusRegistry> {
+  const register = options.register ?? (await newRegistry())
+  const p = options.prefix ?? 'matchfeed_'
+  const metric = (
+    name: string,
+    help: string,
+    type: 'counter' | 'gauge' | 'histogram',
+    values: () => Sample[],
+  ) => {
+    const full = `${p}${name}`
+    const m = {
+      name: full,
+      help,
+      type,
+      aggregator: 'sum',
+      get: async () => ({ name: full, help, type, aggregator: 'sum', values: values() }),
+    }
+    register.registerMetric(m as never)
+  }
+  const sources = () => Object.entries(pipeline.metrics().sources)
+  const sinks = () => Object.entries(pipeline.metrics().sinks)
+
+  metric('events_received_total', 'Events received from each source.', 'counter', () =>
+    sources().map(([source, s]) => ({ value: s.events, labels: { source } })),
+  )
+  metric('events_invalid_total', 'Events refused at the boundary as invalid MatchEvents.', 'counter', () =>
+    sources().map(([source, s]) => ({ value: s.invalid, labels: { source } })),
+  )
+  metric('source_last_event_timestamp_seconds', 'When each source last delivered an event.', 'gauge', () =>
+    sources().flatMap(([source, s]) =>
+      s.lastEventAt === undefined ? [] : [{ value: s.lastEventAt / 1000, labels: { source } }],
+    ),
+  )
+  metric('sink_events_total', 'Events per sink by outcome.', 'counter', () =>
+    sinks().flatMap(([sink, c]) =>
+      (
+        [
+          ['delivered', c.delivered],
+          ['dead_lettered', c.deadLettered],
+          ['dropped', c.droppedByPolicy],
+          ['deduplicated', c.deduplicated],
+          ['rejected', c.rejected],
+        ] as const
+      ).map(([outcome, value]) => ({ value, labels: { sink, outcome } })),
+    ),
+  )
+  metric('sink_retries_total', 'Write retries per sink.', 'counter', () =>
+    sinks().map(([sink, c]) => ({ value: c.retries, labels: { sink } })),
+  )
+  metric('sink_write_failures_total', 'Failed write attempts per sink.', 'counter', () =>
+    sinks().map(([sink, c]) => ({ value: c.failedWrites, labels: { sink } })),
+  )
+  metric('sink_pending_events', 'Events queued for or being written to each sink.', 'gauge', () =>
+    sinks().map(([sink, c]) => ({ value: c.pending, labels: { sink } })),
+  )
+  metric('ingest_lag_seconds', 'Provider timestamp to ingest, per source.', 'histogram', () =>
+    sources().flatMap(([source, s]) => histogram(`${p}ingest_lag_seconds`, s.ingestLag, { source })),
+  )
+  metric('delivery_latency_seconds', 'Ingest to durable write, per sink.', 'histogram', () =>
+    sinks().flatMap(([sink, c]) => histogram(`${p}delivery_latency_seconds`, c.latency, { sink })),
+  )
+  return register
+}
+
+function histogram(name: string, h: HistogramSnapshot, labels: Labels): Sample[] {
+  return [
+    ...h.buckets.map((b) => ({
+      metricName: `${name}_bucket`,
+      labels: { ...labels, le: b.le === Number.POSITIVE_INFINITY ? '+Inf' : String(b.le) },
+      value: b.count,
+    })),
+    { metricName: `${name}_sum`, labels, value: h.sum },
+    { metricName: `${name}_count`, labels, value: h.count },
+  ]
+}
+
+async function newRegistry(): Promise<PrometheusRegistry> {
+  try {
+    const { Registry } = (await import('prom-client')) as unknown as {
+      Registry: new () => PrometheusRegistry
+    }
+    return new Registry()
+  } catch (error) {
+    throw new MatchfeedError(
+      'registerPipelineMetrics needs prom-client: `npm install prom-client`, or pass { register } yourself',
+      { code: 'missing_peer_dependency', cause: error },
+    )
+  }
+}

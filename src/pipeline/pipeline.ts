@@ -142,8 +142,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             return false
           }
         },
-        onDelivered: (sink, batch) => emitter.emit('delivered', batch, sink),
-        onError: (sink, error, attempt) => emitter.emit('sink:error', error, sink, attempt),
+        onDelivered: (sink, batch) => {
+          emitter.emit('delivered', batch, sink)
+          noticeSinkStatus(sink)
+        },
+        onError: (sink, error, attempt) => {
+          emitter.emit('sink:error', error, sink, attempt)
+          noticeSinkStatus(sink)
+        },
       }),
   )
 
@@ -227,6 +233,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
+  function sinkStatus(r: SinkRunner, at: number): SinkStatus {
+    const recentDrop = r.lastDropAt !== undefined && at - r.lastDropAt < 60_000
+    if (r.consecutiveFailures >= downAfter) return 'down'
+    return r.consecutiveFailures > 0 || recentDrop || r.queueFill > 0.8 ? 'degraded' : 'ok'
+  }
+
+  // 'health' is emitted when a sink's status changes, so a server can log or alert on transitions.
+  const lastSinkStatus = new Map<string, SinkStatus>()
+  function noticeSinkStatus(name: string): void {
+    const runner = runners.find((r) => r.name === name)
+    if (!runner) return
+    const status = sinkStatus(runner, now())
+    if ((lastSinkStatus.get(name) ?? 'ok') === status) return
+    lastSinkStatus.set(name, status)
+    emitter.emit('health', health())
+  }
+
   function health(): PipelineHealth {
     const at = now()
     const sourceHealth: PipelineHealth['sources'] = {}
@@ -239,14 +262,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
     const sinkHealth: PipelineHealth['sinks'] = {}
     for (const r of runners) {
-      const recentDrop = r.lastDropAt !== undefined && at - r.lastDropAt < 60_000
-      const status: SinkStatus =
-        r.consecutiveFailures >= downAfter
-          ? 'down'
-          : r.consecutiveFailures > 0 || recentDrop || r.queueFill > 0.8
-            ? 'degraded'
-            : 'ok'
-      sinkHealth[r.name] = { status, queueFill: r.queueFill, consecutiveFailures: r.consecutiveFailures }
+      sinkHealth[r.name] = {
+        status: sinkStatus(r, at),
+        queueFill: r.queueFill,
+        consecutiveFailures: r.consecutiveFailures,
+      }
     }
     const all = [
       ...Object.values(sourceHealth).map((s) => s.status),

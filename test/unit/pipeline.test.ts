@@ -330,3 +330,20 @@ describe('registerPipelineMetrics', () => {
     expect(registry.contentType).toContain('text/plain')
   })
 })
+
+describe('health events', () => {
+  it("emits 'health' when a sink's status changes", async () => {
+    let fail = true
+    const sink = scriptedSink('db', () => (fail ? retryable() : undefined))
+    const pipeline = createPipeline({
+      sinks: [{ sink, retry: { retries: 100, minDelayMs: 10, maxDelayMs: 10 } }],
+    })
+    const statuses: string[] = []
+    pipeline.on('health', (h) => statuses.push(h.sinks.db!.status))
+    const pending = pipeline.emit([ev('m1', 1)])
+    await vi.waitFor(() => expect(statuses).toContain('down'))
+    fail = false
+    await pending
+    expect(statuses).toEqual(['degraded', 'down', 'ok'])
+  })
+})

@@ -8,6 +8,7 @@ export default defineConfig([
       'webhooks/index': 'src/webhooks/index.ts',
       'providers/custom/index': 'src/providers/custom/index.ts',
       'providers/websocket/index': 'src/providers/websocket/index.ts',
+      'sinks/postgres/index': 'src/sinks/postgres/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

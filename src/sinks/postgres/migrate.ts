@@ -1,0 +1,99 @@
+import { ident, postgresError, type Queryable, withTransaction } from './db.js'
+
+export interface TableOptions {
+  /** Default `public`. */
+  schema?: string
+  /** Default `match_events`; the outbox is `${table}_outbox`. */
+  table?: string
+}
+
+export function tableNames(options: TableOptions = {}) {
+  const schema = ident(options.schema ?? 'public')
+  const table = options.table ?? 'match_events'
+  return {
+    schema,
+    events: `${schema}.${ident(table)}`,
+    outbox: `${schema}.${ident(`${table}_outbox`)}`,
+    migrations: `${schema}.${ident('matchfeed_migrations')}`,
+    table,
+  }
+}
+
+/** Versioned migrations: each runs once per (schema, table), in order, in one transaction with the bookkeeping. */
+function migrations(t: ReturnType<typeof tableNames>): string[] {
+  return [
+    // 1: the events table — typed columns for what people query, the whole event as jsonb.
+    `CREATE TABLE IF NOT EXISTS ${t.events} (
+      id text PRIMARY KEY,
+      provider text NOT NULL,
+      provider_event_id text NOT NULL,
+      match_id text NOT NULL,
+      seq double precision NOT NULL,
+      version bigint NOT NULL,
+      deleted boolean NOT NULL,
+      type text NOT NULL,
+      result text,
+      period smallint NOT NULL,
+      period_time double precision NOT NULL,
+      minute integer NOT NULL,
+      second integer NOT NULL,
+      added_time integer,
+      team_id text,
+      player_id text,
+      x double precision,
+      y double precision,
+      end_x double precision,
+      end_y double precision,
+      provider_timestamp timestamptz,
+      event jsonb NOT NULL,
+      inserted_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX IF NOT EXISTS ${ident(`${t.table}_match_order`)} ON ${t.events} (match_id, period, period_time, seq);
+    CREATE INDEX IF NOT EXISTS ${ident(`${t.table}_match_seq`)} ON ${t.events} (match_id, seq);`,
+    // 2: the transactional outbox, relayed in id order per match.
+    `CREATE TABLE IF NOT EXISTS ${t.outbox} (
+      id bigserial PRIMARY KEY,
+      event_id text NOT NULL,
+      version bigint NOT NULL,
+      match_id text NOT NULL,
+      event jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      done_at timestamptz
+    );
+    CREATE INDEX IF NOT EXISTS ${ident(`${t.table}_outbox_pending`)} ON ${t.outbox} (id) WHERE done_at IS NULL;`,
+  ]
+}
+
+/**
+ * Creates (or brings up to date) what the Postgres sink needs. Idempotent: safe at every start, and safe
+ * when several processes start at once (an advisory lock serialises them).
+ */
+export async function migrate(client: Queryable, options: TableOptions = {}): Promise<{ applied: number[] }> {
+  const t = tableNames(options)
+  const steps = migrations(t)
+  try {
+    return await withTransaction(client, async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`matchfeed:migrate:${t.events}`])
+      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`)
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS ${t.migrations} (target text NOT NULL, version integer NOT NULL,
+           applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (target, version))`,
+      )
+      const { rows } = await tx.query(`SELECT version FROM ${t.migrations} WHERE target = $1`, [t.table])
+      const done = new Set(rows.map((r) => Number(r.version)))
+      const applied: number[] = []
+      for (const [i, sql] of steps.entries()) {
+        const version = i + 1
+        if (done.has(version)) continue
+        for (const statement of sql.split(/;\s*(?=CREATE|$)/).filter((s) => s.trim()))
+          await tx.query(statement)
+        await tx.query(`INSERT INTO ${t.migrations} (target, version) VALUES ($1, $2)`, [t.table, version])
+        applied.push(version)
+      }
+      return { applied }
+    })
+  } catch (error) {
+    throw postgresError('migrate', error)
+  }
+}

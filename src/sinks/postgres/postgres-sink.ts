@@ -1,0 +1,223 @@
+import { MatchfeedError } from '../../errors.js'
+import { latestVersions } from '../../event/merge.js'
+import type { MatchEvent } from '../../event/schema.js'
+import { validateMatchEvents } from '../../event/validate.js'
+import type { Sink } from '../../pipeline/contracts.js'
+import { importPeer, postgresError, type Queryable } from './db.js'
+import { migrate, type TableOptions, tableNames } from './migrate.js'
+
+export interface PostgresSinkOptions extends TableOptions {
+  /** A pg Pool or Client, PGlite, or anything with pg's `query(text, values)`. Run `migrate(client)` first. */
+  client?: Queryable
+  /** Or a URL: the sink creates (and closes) its own pg Pool, and migrates. Needs `pg`. */
+  connectionString?: string
+  /** Or an embedded database (PGlite), in memory or in `dataDir`: the default for people without a server. */
+  embedded?: { dataDir?: string }
+  /** Writes arriving within `maxWaitMs` go to Postgres together, `maxRows` rows per statement at most. */
+  batch?: { maxRows?: number; maxWaitMs?: number }
+  /** Also write each stored version into the outbox, in the same statement (see createOutboxRelay). */
+  outbox?: boolean
+  name?: string
+}
+
+export interface PostgresSink extends Sink {
+  /** The client the sink writes with (for readEvents, migrate, or your own queries). */
+  client(): Promise<Queryable>
+  /** Writes what is queued, then closes the client if the sink created it. */
+  close(): Promise<void>
+}
+
+const COLUMNS = [
+  ['id', 'text'],
+  ['provider', 'text'],
+  ['provider_event_id', 'text'],
+  ['match_id', 'text'],
+  ['seq', 'float8'],
+  ['version', 'int8'],
+  ['deleted', 'bool'],
+  ['type', 'text'],
+  ['result', 'text'],
+  ['period', 'int2'],
+  ['period_time', 'float8'],
+  ['minute', 'int4'],
+  ['second', 'int4'],
+  ['added_time', 'int4'],
+  ['team_id', 'text'],
+  ['player_id', 'text'],
+  ['x', 'float8'],
+  ['y', 'float8'],
+  ['end_x', 'float8'],
+  ['end_y', 'float8'],
+  ['provider_timestamp', 'timestamptz'],
+  ['event', 'jsonb'],
+] as const
+
+/** The parameters of one UNNEST upsert: one array per column, whatever the number of rows. */
+export function toColumns(events: readonly MatchEvent[]): unknown[][] {
+  const columns: unknown[][] = COLUMNS.map(() => new Array(events.length))
+  events.forEach((e, i) => {
+    const row = [
+      e.id,
+      e.provider,
+      e.providerEventId,
+      e.matchId,
+      e.seq,
+      e.version,
+      e.deleted,
+      e.type,
+      e.result,
+      e.period,
+      e.periodTime,
+      e.minute,
+      e.second,
+      e.addedTime ?? null,
+      e.team?.id ?? null,
+      e.player?.id ?? null,
+      e.x ?? null,
+      e.y ?? null,
+      e.endX ?? null,
+      e.endY ?? null,
+      e.timestamp ?? null,
+      JSON.stringify(e),
+    ]
+    for (let c = 0; c < row.length; c++) columns[c]![i] = row[c]
+  })
+  return columns
+}
+
+/** `INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (id) DO UPDATE … WHERE newer` (+ the outbox). */
+export function upsertSql(options: TableOptions & { outbox?: boolean }): string {
+  const t = tableNames(options)
+  const names = COLUMNS.map(([name]) => name)
+  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')
+  const updates = names
+    .filter((n) => n !== 'id')
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .join(', ')
+  const insert = `INSERT INTO ${t.events} AS t (${names.join(', ')})
+    SELECT * FROM unnest(${unnest})
+    ON CONFLICT (id) DO UPDATE SET ${updates}, updated_at = now()
+    WHERE EXCLUDED.version > t.version`
+  if (!options.outbox) return insert
+  // Only what was really stored (new, or a higher version) goes to the outbox, in seq order per match.
+  return `WITH stored AS (${insert} RETURNING id, version, match_id, seq, event)
+    INSERT INTO ${t.outbox} (event_id, version, match_id, event)
+    SELECT id, version, match_id, event FROM stored ORDER BY match_id, seq`
+}
+
+interface Pending {
+  events: readonly MatchEvent[]
+  resolve(): void
+  reject(error: unknown): void
+}
+
+/**
+ * Batched, idempotent upserts: a replay changes nothing, a correction (higher version) wins, and `write`
+ * resolves after the commit. One statement per `maxRows` rows, with one array parameter per column
+ * (UNNEST), so the protocol's 65,535-parameter limit never applies.
+ */
+export function postgresSink(options: PostgresSinkOptions): PostgresSink {
+  const given = [options.client, options.connectionString, options.embedded].filter((v) => v !== undefined)
+  if (given.length !== 1) {
+    throw new MatchfeedError('postgresSink needs exactly one of client, connectionString or embedded', {
+      code: 'invalid_option',
+    })
+  }
+  const maxRows = options.batch?.maxRows ?? 1_000
+  const maxWaitMs = options.batch?.maxWaitMs ?? 0
+  const sql = upsertSql(options)
+  let owned: { close(): Promise<void> } | undefined
+  let ready: Promise<Queryable> | undefined
+  const queue: Pending[] = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let flushing: Promise<void> | undefined
+
+  function client(): Promise<Queryable> {
+    ready ??= open().catch((error: unknown) => {
+      ready = undefined // a failed connect is tried again on the next write
+      throw error
+    })
+    return ready
+  }
+
+  async function open(): Promise<Queryable> {
+    if (options.client) return options.client
+    if (options.connectionString) {
+      const pg = await importPeer<{
+        default: {
+          Pool: new (
+            o: object,
+          ) => Queryable & { end(): Promise<void>; on(e: string, f: (e: unknown) => void): void }
+        }
+      }>('pg', 'postgresSink({ connectionString })')
+      const pool = new pg.default.Pool({ connectionString: options.connectionString, max: 4 })
+      pool.on('error', () => {}) // an idle client dying (server restart) is replaced on the next query
+      owned = { close: () => pool.end() }
+      await migrate(pool, options)
+      return pool
+    }
+    const { PGlite } = await importPeer<{
+      PGlite: new (dataDir?: string) => Queryable & { close(): Promise<void> }
+    }>('@electric-sql/pglite', 'postgresSink({ embedded })')
+    const db = new PGlite(options.embedded?.dataDir)
+    owned = { close: () => db.close() }
+    await migrate(db, options)
+    return db
+  }
+
+  function schedule(): void {
+    if (flushing || queue.length === 0) return
+    const rows = queue.reduce((n, p) => n + p.events.length, 0)
+    if (maxWaitMs === 0 || rows >= maxRows) {
+      flush()
+    } else {
+      timer ??= setTimeout(flush, maxWaitMs)
+    }
+  }
+
+  function flush(): void {
+    clearTimeout(timer)
+    timer = undefined
+    const taken = queue.splice(0)
+    flushing = (async () => {
+      try {
+        const db = await client()
+        // Within one statement an id may appear once: keep the highest version of each.
+        const rows = latestVersions(taken.flatMap((p) => p.events))
+        for (let i = 0; i < rows.length; i += maxRows) {
+          await db.query(sql, toColumns(rows.slice(i, i + maxRows)))
+        }
+        for (const p of taken) p.resolve()
+      } catch (error) {
+        const wrapped = error instanceof MatchfeedError ? error : postgresError('write', error)
+        for (const p of taken) p.reject(wrapped)
+      } finally {
+        flushing = undefined
+        schedule()
+      }
+    })()
+  }
+
+  return {
+    name: options.name ?? 'postgres',
+    client,
+    async write(batch) {
+      const events = validateMatchEvents(batch as MatchEvent[])
+      if (events.length === 0) return Promise.resolve()
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ events, resolve, reject })
+        schedule()
+      })
+    },
+    async close() {
+      // Flush on close: everything written before close() is in Postgres when it resolves.
+      while (flushing || queue.length > 0) {
+        if (!flushing) flush()
+        await flushing
+      }
+      await owned?.close()
+      owned = undefined
+      ready = undefined
+    },
+  }
+}

@@ -7,6 +7,8 @@ export default defineConfig([
       index: 'src/index.ts',
       'webhooks/index': 'src/webhooks/index.ts',
       'providers/custom/index': 'src/providers/custom/index.ts',
+      'providers/statsbomb/index': 'src/providers/statsbomb/index.ts',
+      'providers/opta/index': 'src/providers/opta/index.ts',
       'providers/websocket/index': 'src/providers/websocket/index.ts',
       'sinks/postgres/index': 'src/sinks/postgres/index.ts',
     },

@@ -7,6 +7,10 @@ export const NORMALIZE_HELP = `Usage: matchfeed normalize --provider <name> <fil
 
 Prints one MatchEvent JSON per line (NDJSON) on stdout.
   --provider  one of: ${Object.keys(CLI_PROVIDERS).join(', ')}
+  --lineups   statsbomb: the lineups file (names, teams)
+  --f7        opta: the F7 file (teams, players, formations)
+  --ma1       statsperform: the MA1 file
+  --match-id  the match id, for files that do not carry one (StatsBomb: default the file name's digits)
   --timing    print normalize_ms=<n> on stderr: the parse + normalise call alone, file reading excluded
 `
 
@@ -19,6 +23,7 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
       lineups: { type: 'string' },
       f7: { type: 'string' },
       ma1: { type: 'string' },
+      'match-id': { type: 'string' },
       timing: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -49,7 +54,10 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
   const started = performance.now()
   let events: ReturnType<typeof provider.normalize>
   try {
-    events = provider.normalize(main, companions)
+    events = provider.normalize(main, companions, {
+      matchId: values['match-id'],
+      fileName: positionals[0]!.split('/').pop()!,
+    })
   } catch (error) {
     if (error instanceof MatchfeedError) {
       io.stderr(`rejected: ${error.message}\n`)

@@ -1,5 +1,8 @@
 import type { MatchEvent } from '../event/schema.js'
 import { parseCustomEvents } from '../providers/custom/parse-custom.js'
+import { parseOptaF24 } from '../providers/opta/parse-f24.js'
+import { parseStatsPerformMA3 } from '../providers/opta/parse-ma3.js'
+import { parseStatsBombEvents } from '../providers/statsbomb/parse-events.js'
 
 /** Side files a provider may need next to its main file (`--lineups`, `--f7`, `--ma1`). */
 export type CompanionFiles = Partial<Record<'lineups' | 'f7' | 'ma1', Uint8Array>>
@@ -7,10 +10,33 @@ export type CompanionFiles = Partial<Record<'lineups' | 'f7' | 'ma1', Uint8Array
 export interface CliProvider {
   /** Which companion files the provider takes. */
   companions: readonly (keyof CompanionFiles)[]
-  normalize(main: Uint8Array, companions: CompanionFiles): MatchEvent[]
+  /** `matchId` is `--match-id`; `fileName` the input's name (`-` for stdin). */
+  normalize(
+    main: Uint8Array,
+    companions: CompanionFiles,
+    context: { matchId: string | undefined; fileName: string },
+  ): MatchEvent[]
 }
 
 /** Providers `matchfeed normalize` knows. Each provider's issue registers its parser here. */
 export const CLI_PROVIDERS: Record<string, CliProvider> = {
   custom: { companions: [], normalize: (main) => parseCustomEvents(main) },
+  // A StatsBomb event file does not carry its match id: --match-id, else the file name's digits
+  // (`3788741.json`, `statsbomb_3788741_event.json`), else "unknown".
+  statsbomb: {
+    companions: ['lineups'],
+    normalize: (main, { lineups }, { matchId, fileName }) =>
+      parseStatsBombEvents(main, {
+        matchId: matchId ?? /(\d{4,})/.exec(fileName)?.[1] ?? 'unknown',
+        lineups,
+      }),
+  },
+  opta: {
+    companions: ['f7'],
+    normalize: (main, { f7 }, { matchId }) => parseOptaF24(main, { f7, matchId }),
+  },
+  statsperform: {
+    companions: ['ma1'],
+    normalize: (main, { ma1 }) => parseStatsPerformMA3(main, { ma1 }),
+  },
 }

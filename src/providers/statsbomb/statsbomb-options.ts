@@ -1,0 +1,39 @@
+import { z } from 'zod'
+
+const id = z.union([z.string().min(1), z.int()]).transform(String)
+
+/**
+ * Options of parseStatsBombEvents. `matchId` is required: a StatsBomb event file does not carry its match id
+ * (it is in the file name, `events/{match_id}.json`, or the API path), and MatchEvent ids are built from it.
+ */
+export const StatsBombParseOptionsSchema = z.object({
+  /** The match id (`match_id` of the matches file), used in MatchEvent `matchId` and `id`. */
+  matchId: id.refine((v) => !v.includes(':'), 'must not contain ":"'),
+  /** The match's lineups file (v4 lineups JSON, old or new format): names for refs the events lack. */
+  lineups: z
+    .union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array), z.array(z.unknown())])
+    .optional(),
+  /** Keep the original StatsBomb event in `raw`. */
+  includeRaw: z.boolean().default(false),
+})
+export type StatsBombParseOptions = z.input<typeof StatsBombParseOptionsSchema>
+
+const playerId = z.union([z.int(), z.string().min(1)])
+
+/**
+ * One team of a StatsBomb lineups file. Only what matchfeed reads is checked; the newer format's `cards`,
+ * `positions`, `country`, … pass through unread.
+ */
+export const StatsBombLineupTeamSchema = z.object({
+  team_id: playerId,
+  team_name: z.string(),
+  lineup: z.array(
+    z.object({
+      player_id: playerId,
+      player_name: z.string(),
+      player_nickname: z.string().nullish(),
+    }),
+  ),
+})
+export type StatsBombLineupTeam = z.input<typeof StatsBombLineupTeamSchema>
+export const StatsBombLineupsSchema = z.array(StatsBombLineupTeamSchema)

@@ -2,6 +2,7 @@
 import { run as handler } from './handler.bench.js'
 import { run as opta } from './opta.bench.js'
 import { run as pipeline } from './pipeline.bench.js'
+import { run as postgres } from './postgres.bench.js'
 import { run as statsbomb } from './statsbomb.bench.js'
 import { run as verify } from './verify.bench.js'
 
@@ -11,5 +12,6 @@ const results = {
   statsbomb: await statsbomb(),
   opta: await opta(),
   pipeline: await pipeline(),
+  postgres: await postgres(),
 }
 console.log(JSON.stringify(results))

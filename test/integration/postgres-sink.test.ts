@@ -283,7 +283,10 @@ describe('transactional outbox', () => {
       name: 'rec',
       async write(batch: readonly MatchEvent[]) {
         await new Promise((r) => setTimeout(r, 2))
-        for (const e of batch) (seen[e.matchId] ??= []).push(e.seq)
+        for (const e of batch) {
+          seen[e.matchId] ??= []
+          seen[e.matchId]!.push(e.seq)
+        }
       },
     }
     const relays = [1, 2, 3].map(() =>

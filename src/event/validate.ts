@@ -1,9 +1,10 @@
 import { compile, z } from 'zod'
 import { MatchfeedError } from '../errors.js'
-import { type MatchEvent, MatchEventSchema } from './schema.js'
+import { brokenEventRule, type MatchEvent, MatchEventShape } from './schema.js'
 
-// Compiled once at module load: validating a whole batch is one generated function call.
-const compiledBatch = compile(z.array(MatchEventSchema))
+// Compiled once at module load: validating a whole batch is one generated function call. The shape alone:
+// the rules across fields run after it in a plain loop (brokenEventRule), cheaper than a refinement.
+const compiledBatch = compile(z.array(MatchEventShape))
 
 // Batches that passed, by identity: a batch is checked once on its way from a parser to the sinks, not
 // again at every stage. (Mutating its events after validation is on the caller.)
@@ -45,11 +46,18 @@ export class InvalidMatchEventError extends MatchfeedError {
  */
 export function validateMatchEvents(events: unknown): MatchEvent[] {
   if (isValidated(events)) return events as MatchEvent[]
-  const result = compiledBatch.safeParse(events)
-  if (result.success) {
-    validated.add(events as MatchEvent[])
-    return events as MatchEvent[]
+  // The assert-only validator: checks without building an output copy (a third of the cost, and no garbage).
+  if (z.validate(compiledBatch, events)) {
+    const batch = events as MatchEvent[]
+    for (let i = 0; i < batch.length; i++) {
+      const broken = brokenEventRule(batch[i]!)
+      if (broken) return throwInvalid(batch[i]!.provider, i, broken.path, broken.message)
+    }
+    validated.add(batch)
+    return batch
   }
+  const result = compiledBatch.safeParse(events)
+  if (result.success) return events as MatchEvent[] // unreachable unless the two disagree: trust the parse
   const issue = result.error.issues[0]!
   const [index, ...rest] = issue.path
   const indexed = typeof index === 'number'

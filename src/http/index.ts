@@ -7,4 +7,5 @@ export {
   type HttpTimeouts,
   type HttpTransport,
   type HttpTransportOptions,
+  type RequestOptions,
 } from './transport.js'

@@ -51,10 +51,20 @@ export interface HttpResult {
   attempts: number
 }
 
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>
+  /** Added to (and overriding) the transport's headers for this request. */
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
+
 export interface HttpTransport {
-  getJson(
+  getJson(path: string, options?: RequestOptions): Promise<HttpResult>
+  /** Any method, e.g. an OAuth token POST. `headers` are credentials too: never in errors. */
+  request(
+    method: 'GET' | 'POST',
     path: string,
-    options?: { query?: Record<string, string | number | undefined>; signal?: AbortSignal },
+    options?: RequestOptions & { body?: string },
   ): Promise<HttpResult>
   /** The last budget the provider reported. */
   readonly rateLimit: RateLimitState | undefined
@@ -101,21 +111,29 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     return dispatcher
   }
 
-  function redact(text: string): string {
+  function redact(text: string, extra: Record<string, string> | undefined): string {
     let out = text
-    for (const secret of secrets) out = out.replaceAll(secret, '[redacted]')
+    for (const secret of [...secrets, ...Object.values(extra ?? {})]) {
+      if (secret.length >= 4) out = out.replaceAll(secret, '[redacted]')
+    }
     return out
   }
 
-  async function attempt(url: URL, signal: AbortSignal): Promise<Omit<HttpResult, 'attempts'>> {
+  async function attempt(
+    method: string,
+    url: URL,
+    init: { body?: string; headers?: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<Omit<HttpResult, 'attempts'>> {
     const fetchFn = options.fetch ?? globalThis.fetch
-    const where = `GET ${publicUrl(url)}`
+    const where = `${method} ${publicUrl(url)}`
     let response: Response
     let text: string
     try {
       response = await fetchFn(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...options.headers },
+        method,
+        headers: { accept: 'application/json', ...options.headers, ...init.headers },
+        body: init.body,
         signal,
         dispatcher: getDispatcher(),
       } as RequestInit)
@@ -133,7 +151,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     }
     const state = parseRateLimit(response.headers)
     rateLimit = state
-    const bodyExcerpt = text ? redact(text.slice(0, EXCERPT_CHARS)) : undefined
+    const bodyExcerpt = text ? redact(text.slice(0, EXCERPT_CHARS), init.headers) : undefined
     if (!response.ok) {
       const code = statusCode(response.status)
       const wait = retryAfterMs(response.status, response.headers, text)
@@ -170,57 +188,64 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     get rateLimit() {
       return rateLimit
     },
-    async getJson(path, { query, signal } = {}) {
-      const url = new URL(path.replace(/^\//, ''), baseUrl)
-      for (const [name, value] of Object.entries(query ?? {})) {
-        if (value !== undefined) url.searchParams.set(name, String(value))
-      }
-      const deadline = AbortSignal.timeout(timeouts.deadlineMs)
-      const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline
-      let attempts = 0
-      try {
-        const result = await pRetry(
-          () => {
-            attempts++
-            return attempt(url, callSignal)
-          },
-          {
-            retries: retry.retries,
-            minTimeout: retry.minDelayMs,
-            maxTimeout: retry.maxDelayMs,
-            factor: 2,
-            randomize: true,
-            signal: callSignal,
-            shouldRetry: ({ error }) =>
-              error instanceof ProviderHttpError &&
-              error.retryable &&
-              (error.retryAfterMs ?? 0) <= retry.maxRetryAfterMs,
-            // The provider's own wait comes on top of the backoff when it asked for one.
-            onFailedAttempt: async ({ error, retriesLeft }) => {
-              const wait = error instanceof ProviderHttpError ? error.retryAfterMs : undefined
-              if (wait && retriesLeft > 0 && wait <= retry.maxRetryAfterMs) await sleep(wait, callSignal)
-            },
-          },
-        )
-        return { ...result, attempts }
-      } catch (error) {
-        if (deadline.aborted && !signal?.aborted) {
-          throw new ProviderHttpError({
-            provider,
-            code: 'timeout',
-            message: `GET ${publicUrl(url)} did not complete within ${timeouts.deadlineMs} ms (${attempts} attempts)`,
-            retryable: true,
-            cause: error,
-          })
-        }
-        throw error
-      }
-    },
+    getJson: (path, requestOptions) => request('GET', path, requestOptions),
+    request,
     async close() {
       await agent?.close()
       agent = undefined
       dispatcher = undefined
     },
+  }
+
+  async function request(
+    method: 'GET' | 'POST',
+    path: string,
+    { query, signal, headers, body }: RequestOptions & { body?: string } = {},
+  ): Promise<HttpResult> {
+    const url = new URL(path.replace(/^\//, ''), baseUrl)
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value))
+    }
+    const deadline = AbortSignal.timeout(timeouts.deadlineMs)
+    const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline
+    let attempts = 0
+    try {
+      const result = await pRetry(
+        () => {
+          attempts++
+          return attempt(method, url, { body, headers }, callSignal)
+        },
+        {
+          retries: retry.retries,
+          minTimeout: retry.minDelayMs,
+          maxTimeout: retry.maxDelayMs,
+          factor: 2,
+          randomize: true,
+          signal: callSignal,
+          shouldRetry: ({ error }) =>
+            error instanceof ProviderHttpError &&
+            error.retryable &&
+            (error.retryAfterMs ?? 0) <= retry.maxRetryAfterMs,
+          // The provider's own wait comes on top of the backoff when it asked for one.
+          onFailedAttempt: async ({ error, retriesLeft }) => {
+            const wait = error instanceof ProviderHttpError ? error.retryAfterMs : undefined
+            if (wait && retriesLeft > 0 && wait <= retry.maxRetryAfterMs) await sleep(wait, callSignal)
+          },
+        },
+      )
+      return { ...result, attempts }
+    } catch (error) {
+      if (deadline.aborted && !signal?.aborted) {
+        throw new ProviderHttpError({
+          provider,
+          code: 'timeout',
+          message: `${method} ${publicUrl(url)} did not complete within ${timeouts.deadlineMs} ms (${attempts} attempts)`,
+          retryable: true,
+          cause: error,
+        })
+      }
+      throw error
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+export { credentialsVerifier } from './credentials.js'
 export {
   type VerifiedWebhook,
   type WebhookFailureReason,

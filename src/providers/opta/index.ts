@@ -16,3 +16,9 @@ export {
 } from './opta-options.js'
 export { parseOptaF24 } from './parse-f24.js'
 export { parseStatsPerformMA3 } from './parse-ma3.js'
+export { createOptaPushHandler, type OptaPushHandlerOptions } from './push-handler.js'
+export {
+  createStatsPerformClient,
+  type StatsPerformClient,
+  type StatsPerformClientOptions,
+} from './statsperform-client.js'

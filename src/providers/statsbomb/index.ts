@@ -1,3 +1,4 @@
+export { createStatsBombClient, type StatsBombClient, type StatsBombClientOptions } from './client.js'
 export {
   STATSBOMB_BODY_PARTS,
   STATSBOMB_CARDS,

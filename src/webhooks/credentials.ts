@@ -1,0 +1,62 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { MatchfeedError } from '../errors.js'
+import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
+import { getHeader, type HeaderBag } from './headers.js'
+
+/**
+ * For pushes that carry no signature (Opta's F-feed push): HTTP Basic credentials and/or a shared-secret
+ * header, compared in constant time. The replay key is a hash of the body, so a re-sent identical
+ * snapshot is acknowledged without being handled twice.
+ */
+export function credentialsVerifier(options: {
+  basic?: { username: string; password: string }
+  header?: { name: string; secret: string }
+}): (body: Uint8Array, headers: HeaderBag) => VerifiedWebhook {
+  if (!options.basic && !options.header) {
+    throw new MatchfeedError('credentialsVerifier needs basic and/or header credentials', {
+      code: 'invalid_option',
+    })
+  }
+  for (const value of [options.basic?.password, options.header?.secret]) {
+    if (value !== undefined && value.length < 8) {
+      throw new MatchfeedError('push credentials must be at least 8 characters', { code: 'invalid_option' })
+    }
+  }
+  const expectedBasic = options.basic
+    ? digest(`Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`)
+    : undefined
+  const expectedHeader = options.header ? digest(options.header.secret) : undefined
+  return (body, headers) => {
+    if (expectedBasic) check(headers, 'authorization', expectedBasic)
+    if (expectedHeader) check(headers, options.header!.name, expectedHeader)
+    return {
+      scheme: 'hmac',
+      id: undefined,
+      timestamp: undefined,
+      replayKey: createHash('sha256').update(body).digest('hex'),
+    }
+  }
+}
+
+// Compared as SHA-256 digests: equal lengths for timingSafeEqual, and the secret's length does not leak.
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest()
+}
+
+function check(headers: HeaderBag, name: string, expected: Buffer): void {
+  const value = getHeader(headers, name)
+  if (value === undefined) {
+    throw new WebhookVerificationError(`header ${name} is missing`, {
+      reason: 'missing_header',
+      scheme: 'hmac',
+      header: name,
+    })
+  }
+  if (!timingSafeEqual(digest(value), expected)) {
+    throw new WebhookVerificationError(`header ${name} does not hold the expected credentials`, {
+      reason: 'bad_signature',
+      scheme: 'hmac',
+      header: name,
+    })
+  }
+}

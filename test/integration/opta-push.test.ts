@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { MatchEvent } from '../../src/event/schema.js'
+import { createOptaPushHandler, type OptaPushHandlerOptions } from '../../src/providers/opta/index.js'
+import { serve } from '../helpers/http.js'
+
+const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')
+const f24 = fixture('opta/f24-small.xml')
+const f7 = fixture('opta/f7-small.xml')
+const ma3 = fixture('opta/ma3-small.json')
+const basic = `Basic ${Buffer.from('opta:push-password-1').toString('base64')}`
+const meta = (feedType: string) => ({
+  'x-meta-feed-type': feedType,
+  'x-meta-game-id': '900001',
+  authorization: basic,
+})
+
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()))
+})
+
+async function start(overrides: Partial<OptaPushHandlerOptions> = {}) {
+  const received: MatchEvent[][] = []
+  const handler = createOptaPushHandler({
+    auth: { basic: { username: 'opta', password: 'push-password-1' } },
+    onEvents: async (events) => void received.push(events),
+    ...overrides,
+  })
+  const server = await serve(handler.node)
+  closers.push(server.close)
+  const push = async (body: string, headers: Record<string, string>) => {
+    const res = await fetch(server.url, { method: 'POST', body, headers })
+    return {
+      status: res.status,
+      json: (await res.json()) as { status?: string; events?: number; error?: { code: string } },
+    }
+  }
+  return { received, push }
+}
+
+describe('createOptaPushHandler over real HTTP', () => {
+  it('takes F7 then F24 snapshots and hands on only what changed since the previous one', async () => {
+    const { received, push } = await start()
+    expect(await push(f7, meta('F7'))).toMatchObject({ status: 200, json: { events: 0 } })
+    const first = await push(f24, meta('F24'))
+    expect(first.status).toBe(200)
+    expect(received).toHaveLength(1)
+    const all = received[0]!
+    expect(all.length).toBe(first.json.events)
+    expect(all.some((e) => e.player?.name)).toBe(true) // names from the F7
+
+    // The same snapshot again: acknowledged as a duplicate, nothing handed on.
+    expect((await push(f24, meta('F24'))).json).toEqual({ status: 'duplicate', events: 0 })
+
+    // A later snapshot: one event revised (higher version), one withdrawn from the feed.
+    const events = [...f24.matchAll(/<Event id="(\d+)"[^>]* version="(\d+)"/g)]
+    const revised = events[5]!
+    const removed = events[6]!
+    const later = f24
+      .replace(`version="${revised[2]}"`, `version="${Number(revised[2]) + 1000}"`)
+      .replace(new RegExp(`<Event id="${removed[1]}"[\\s\\S]*?</Event>\\s*`), '')
+    const next = await push(later, meta('F24'))
+    expect(next.status).toBe(200)
+    const changes = received[1]!
+    expect(changes.map((e) => [e.providerEventId, e.deleted])).toEqual(
+      expect.arrayContaining([
+        [revised[1], false],
+        [removed[1], true],
+      ]),
+    )
+    expect(changes).toHaveLength(2)
+  })
+
+  it('refuses a push without the credentials, and one with wrong ones', async () => {
+    const { received, push } = await start()
+    const { authorization: _, ...anonymous } = meta('F24')
+    expect(await push(f24, anonymous)).toMatchObject({
+      status: 401,
+      json: { error: { code: 'missing_header' } },
+    })
+    expect(await push(f24, { ...anonymous, authorization: 'Basic b3B0YTp3cm9uZw==' })).toMatchObject({
+      status: 401,
+      json: { error: { code: 'bad_signature' } },
+    })
+    expect(received).toEqual([])
+  })
+
+  it('accepts a shared-secret header or an IP allowlist instead, and MA3 JSON pushes', async () => {
+    const { received, push } = await start({
+      auth: { header: { name: 'x-push-secret', secret: 'shared-secret-99' }, allowIps: ['127.0.0.0/8'] },
+    })
+    expect((await push(ma3, { 'x-push-secret': 'shared-secret-99' })).status).toBe(200)
+    expect(received[0]![0]!.provider).toBe('statsperform')
+    const denied = await start({ auth: { allowIps: ['203.0.113.0/24'] } })
+    expect((await denied.push(ma3, {})).status).toBe(403)
+  })
+
+  it('does not move the game on when onEvents fails: the re-sent push is handled again', async () => {
+    let fail = true
+    const seen: number[] = []
+    const { push } = await start({
+      onEvents: async (events) => {
+        if (fail) throw new Error('database down')
+        seen.push(events.length)
+      },
+    })
+    expect((await push(f24, meta('F24'))).status).toBe(503)
+    fail = false
+    const again = await push(f24, meta('F24'))
+    expect(again.status).toBe(200)
+    expect(seen).toEqual([again.json.events])
+    expect(seen[0]).toBeGreaterThan(10)
+  })
+
+  it('answers 400 naming the field for a garbled or unknown feed', async () => {
+    const { push } = await start()
+    expect(await push('<Games><Game id="1"><Event', meta('F24'))).toMatchObject({ status: 400 })
+    expect(await push('<Feed/>', { ...meta('F9') })).toMatchObject({ status: 400 })
+  })
+
+  it('refuses to start without any auth', () => {
+    expect(() => createOptaPushHandler({ auth: {}, onEvents: () => {} })).toThrow(/auth/)
+  })
+})

@@ -29,7 +29,12 @@ const check = (name, fn) => {
 
 try {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'smoke', private: true }))
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball], project)
+  // msw is the optional peer of matchfeed/testing, the only entry that loads a peer when imported.
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', tarball, 'msw@3'],
+    project,
+  )
 
   for (const subpath of Object.keys(pkg.exports)) {
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`

@@ -1,5 +1,7 @@
 import type { MatchEvent } from '../event/schema.js'
+import { parseApiFootballFixture } from '../providers/api-football/parse-fixture.js'
 import { parseCustomEvents } from '../providers/custom/parse-custom.js'
+import { parseFootballDataMatch } from '../providers/football-data/parse-match.js'
 import { parseOptaF24 } from '../providers/opta/parse-f24.js'
 import { parseStatsPerformMA3 } from '../providers/opta/parse-ma3.js'
 import { parseStatsBombEvents } from '../providers/statsbomb/parse-events.js'
@@ -39,4 +41,8 @@ export const CLI_PROVIDERS: Record<string, CliProvider> = {
     companions: ['ma1'],
     normalize: (main, { ma1 }) => parseStatsPerformMA3(main, { ma1 }),
   },
+  // A fixtures?id= / fixtures?live=all / fixtures/events response.
+  'api-football': { companions: [], normalize: (main) => parseApiFootballFixture(main) },
+  // A v4 match, or a list of them: each snapshot alone (no previous one to diff against).
+  'football-data': { companions: [], normalize: (main) => parseFootballDataMatch(main) },
 }

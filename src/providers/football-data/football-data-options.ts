@@ -1,0 +1,90 @@
+import { z } from 'zod'
+
+const nullableInt = z.int().nullish()
+const nullableString = z.string().nullish()
+/** `minute` was a string ("90") in older responses and is an int in v4. */
+const minute = z
+  .union([z.int().nonnegative(), z.string().regex(/^\d+$/, 'must be a whole number')])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? undefined : Number(v)))
+
+const RefSchema = z.object({ id: z.union([z.int(), z.string()]).nullish(), name: nullableString }).nullish()
+const PairSchema = z.object({ home: nullableInt, away: nullableInt }).nullish()
+const PersonSchema = z.object({ id: z.union([z.int(), z.string()]).nullish(), name: nullableString })
+
+const TeamSchema = z.object({
+  id: z.int().nullish(),
+  name: nullableString,
+  lineup: z.array(PersonSchema).nullish(),
+  bench: z.array(PersonSchema).nullish(),
+})
+
+/**
+ * A v4 match: `/v4/matches/{id}` or an item of a list. Paid-tier nodes (`goals`, `bookings`,
+ * `substitutions`, `penalties`, `minute`) are optional: on the free tier they are absent, not empty.
+ */
+export const FootballDataMatchSchema = z.object({
+  id: z.int(),
+  utcDate: nullableString,
+  status: z.string().min(1),
+  minute,
+  injuryTime: nullableInt,
+  lastUpdated: nullableString,
+  homeTeam: TeamSchema,
+  awayTeam: TeamSchema,
+  score: z.object({
+    winner: nullableString,
+    duration: nullableString,
+    fullTime: PairSchema,
+    halfTime: PairSchema,
+    regularTime: PairSchema,
+    extraTime: PairSchema,
+    penalties: PairSchema,
+  }),
+  goals: z
+    .array(
+      z.object({
+        minute,
+        injuryTime: nullableInt,
+        type: z.string().min(1),
+        team: RefSchema,
+        scorer: RefSchema,
+        assist: RefSchema,
+        score: PairSchema,
+      }),
+    )
+    .nullish(),
+  bookings: z
+    .array(z.object({ minute, team: RefSchema, player: RefSchema, card: z.string().min(1) }))
+    .nullish(),
+  substitutions: z
+    .array(z.object({ minute, team: RefSchema, playerOut: RefSchema, playerIn: RefSchema }))
+    .nullish(),
+  penalties: z
+    .array(z.object({ player: RefSchema, team: RefSchema, scored: z.boolean().nullish() }))
+    .nullish(),
+})
+export type FootballDataMatch = z.input<typeof FootballDataMatchSchema>
+
+/** What a parse warning says: the event was kept (as `generic` when it could not be mapped), or why not. */
+export interface FootballDataWarning {
+  provider: 'football-data'
+  matchId: string
+  /** Dotted path in the payload, e.g. `matches[3].bookings[0].card`. */
+  field: string
+  message: string
+  providerType?: string
+}
+
+export const FootballDataParseOptionsSchema = z.object({
+  /**
+   * When the snapshot was taken (default: now). Places goals inferred from a score change on the free
+   * tier, which has no `minute`: minutes since kick-off, with a 15-minute half-time.
+   */
+  now: z.union([z.date(), z.number(), z.string()]).optional(),
+  /** Keep the original item (goal, booking, substitution) in `raw`. */
+  includeRaw: z.boolean().default(false),
+  /** Called for each unknown type, card or status (kept as `generic`) and each item not turned into an event. */
+  onWarning: z.custom<(warning: FootballDataWarning) => void>((v) => typeof v === 'function').optional(),
+})
+export type FootballDataParseOptions = z.input<typeof FootballDataParseOptionsSchema>

@@ -1,0 +1,28 @@
+export {
+  createFootballDataClient,
+  FOOTBALL_DATA_BASE_URL,
+  type FootballDataClient,
+  type FootballDataClientOptions,
+  type FootballDataResponse,
+  type MatchesQuery,
+} from './client.js'
+export {
+  type FootballDataMatch,
+  FootballDataMatchSchema,
+  type FootballDataParseOptions,
+  type FootballDataWarning,
+} from './football-data-options.js'
+export {
+  FOOTBALL_DATA_CARDS,
+  FOOTBALL_DATA_GOAL_TYPES,
+  FOOTBALL_DATA_PLANS,
+  FOOTBALL_DATA_STATUSES,
+  type FootballDataStatus,
+} from './map-football-data.js'
+export { parseFootballDataMatch } from './parse-match.js'
+export {
+  createFootballDataPoller,
+  type FootballDataNextPoll,
+  type FootballDataPoller,
+  type FootballDataPollerOptions,
+} from './poller.js'

@@ -1,0 +1,103 @@
+import type { PollClock } from '../providers/headline/poll-clock.js'
+
+/** A clock whose time moves only when someone sleeps (or `advance` is called): a 2-hour match in milliseconds. */
+export interface VirtualClock extends PollClock {
+  /** Moves time forward by `ms` (a slow response, say); sleepers due by then wake up. */
+  advance(ms: number): void
+}
+
+// Captured at load: a test that later installs fake timers does not stop the virtual clock.
+const immediate = globalThis.setImmediate
+
+interface Timer {
+  at: number
+  seq: number
+  resolve: () => void
+  reject: (reason: unknown) => void
+  signal: AbortSignal
+  onAbort: () => void
+}
+
+/**
+ * A virtual clock for pollers and the simulated providers. `sleep(ms)` resolves at once in real time, with
+ * the clock moved to the sleeper's wake-up time; several sleepers wake in time order. Time never goes back.
+ */
+export function createVirtualClock(start: number | string | Date): VirtualClock {
+  let now = typeof start === 'number' ? start : new Date(start).getTime()
+  if (!Number.isFinite(now)) throw new TypeError(`createVirtualClock: not a time: ${String(start)}`)
+  const timers: Timer[] = []
+  let seq = 0
+  let scheduled = false
+
+  function schedule(): void {
+    if (scheduled || timers.length === 0) return
+    scheduled = true
+    immediate(fire)
+  }
+
+  function fire(): void {
+    scheduled = false
+    timers.sort((a, b) => a.at - b.at || a.seq - b.seq)
+    const timer = timers.shift()
+    if (!timer) return
+    now = Math.max(now, timer.at)
+    timer.signal.removeEventListener('abort', timer.onAbort)
+    timer.resolve()
+    schedule()
+  }
+
+  return {
+    now: () => now,
+    advance(ms) {
+      if (ms > 0) now += ms
+    },
+    sleep(ms, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason)
+        const timer: Timer = {
+          at: now + Math.max(0, ms),
+          seq: seq++,
+          resolve,
+          reject,
+          signal,
+          onAbort: () => {
+            const i = timers.indexOf(timer)
+            if (i >= 0) timers.splice(i, 1)
+            reject(signal.reason)
+          },
+        }
+        signal.addEventListener('abort', timer.onAbort, { once: true })
+        timers.push(timer)
+        schedule()
+      })
+    },
+  }
+}
+
+/**
+ * The real clock as a VirtualClock: `Date.now` and `setTimeout` looked up at each call, so vitest's fake
+ * timers drive it (`vi.useFakeTimers()`, then `vi.advanceTimersByTimeAsync`). `advance` moves nothing:
+ * with fake timers, advance them instead.
+ */
+export function createSystemClock(): VirtualClock {
+  return {
+    now: () => Date.now(),
+    advance: () => {},
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason)
+        const timer = setTimeout(
+          () => {
+            signal.removeEventListener('abort', onAbort)
+            resolve()
+          },
+          Math.max(0, ms),
+        )
+        const onAbort = () => {
+          clearTimeout(timer)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+      }),
+  }
+}

@@ -15,9 +15,9 @@ export class VersionDeduper {
   ) {}
 
   /** Splits a batch into what is new (or a higher version) and what is a duplicate or stale, and records the new. */
-  admit(batch: readonly MatchEvent[]): { fresh: MatchEvent[]; duplicates: number } {
+  admit(batch: readonly MatchEvent[]): { fresh: MatchEvent[]; duplicates: MatchEvent[] } {
     const fresh: MatchEvent[] = []
-    let duplicates = 0
+    const duplicates: MatchEvent[] = []
     let matchId: string | undefined
     let seen = new Map<string, number>()
     for (const event of batch) {
@@ -27,7 +27,7 @@ export class VersionDeduper {
       }
       const version = seen.get(event.id)
       if (version !== undefined && version >= event.version) {
-        duplicates++
+        duplicates.push(event)
         continue
       }
       if (version !== undefined) seen.delete(event.id) // re-insert: Map order is the LRU order

@@ -113,6 +113,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const dedupe = new VersionDeduper(options.dedupe?.maxIdsPerMatch ?? 1_000, maxTrackedMatches)
   const lastByMatch = new Map<string, number>()
   const sources = new Map<string, SourceState>()
+  // Events handed to the sinks and not yet settled: at most what the queues hold.
+  const inflight = new Map<string, { version: number; outcome: Promise<void> }>()
+  let stopped: Promise<StopReport> | undefined
+
+  // A listener that throws must not break delivery: the pipeline's own bookkeeping comes first.
+  function safeEmit<E extends keyof PipelineEvents>(event: E, ...args: Parameters<PipelineEvents[E]>): void {
+    try {
+      ;(emitter.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args)
+    } catch {
+      // ignored on purpose: listeners are observers
+    }
+  }
   const sourceRuns: Promise<void>[] = []
   const controller = new AbortController()
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
@@ -132,22 +144,22 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       new SinkRunner(o, {
         now,
         deadLetter: async (letter) => {
-          emitter.emit('dead-letter', letter)
+          safeEmit('dead-letter', letter)
           if (!options.onDeadLetter) return false
           try {
             await options.onDeadLetter(letter)
             return true
           } catch (error) {
-            emitter.emit('sink:error', error, letter.sink, letter.attempts)
+            safeEmit('sink:error', error, letter.sink, letter.attempts)
             return false
           }
         },
         onDelivered: (sink, batch) => {
-          emitter.emit('delivered', batch, sink)
+          safeEmit('delivered', batch, sink)
           noticeSinkStatus(sink)
         },
         onError: (sink, error, attempt) => {
-          emitter.emit('sink:error', error, sink, attempt)
+          safeEmit('sink:error', error, sink, attempt)
           noticeSinkStatus(sink)
         },
       }),
@@ -195,24 +207,38 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (event.matchId !== previous?.matchId || event.type === 'period_end') trackMatch(source, event, at)
       previous = event
     }
-    emitter.emit('events', batch, sourceName)
+    safeEmit('events', batch, sourceName)
 
     const { fresh, duplicates } = dedupe.admit(batch)
     for (const runner of runners) {
       runner.counters.received += batch.length
-      runner.counters.deduplicated += duplicates
+      runner.counters.deduplicated += duplicates.length
     }
-    const required: Promise<void>[] = []
+    // A duplicate of an event still being written is acknowledged only once that write is: otherwise a
+    // sender would get its 2xx for an event that may yet be given back.
+    const originals = new Set<Promise<void>>()
+    for (const event of duplicates) {
+      const pending = inflight.get(event.id)
+      if (pending && pending.version >= event.version) originals.add(pending.outcome)
+    }
+    const required: Promise<void>[] = [...originals]
     for (const runner of runners) {
       const delivered = runner.enqueue(fresh)
       if (runner.policy === 'block') required.push(delivered)
       else delivered.catch(() => {}) // best effort: settles on its own, never fails the source
     }
-    const results = await Promise.allSettled(required)
-    const failed = results.find((r) => r.status === 'rejected')
-    if (failed) {
+    const outcome = Promise.allSettled(required).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected')
+      if (failed) throw failed.reason
+    })
+    for (const event of fresh) inflight.set(event.id, { version: event.version, outcome })
+    try {
+      await outcome
+    } catch (error) {
       dedupe.forget(fresh) // the source will send these again: let them through then
-      throw failed.reason
+      throw error
+    } finally {
+      for (const event of fresh) if (inflight.get(event.id)?.outcome === outcome) inflight.delete(event.id)
     }
   }
 
@@ -247,7 +273,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const status = sinkStatus(runner, now())
     if ((lastSinkStatus.get(name) ?? 'ok') === status) return
     lastSinkStatus.set(name, status)
-    emitter.emit('health', health())
+    safeEmit('health', health())
+  }
+
+  async function stopOnce(deadlineMs: number): Promise<StopReport> {
+    state = 'stopping'
+    controller.abort(new MatchfeedError('the pipeline is stopping', { code: 'pipeline_stopped' }))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), deadlineMs)
+    })
+    await Promise.race([Promise.allSettled(sourceRuns), deadline])
+    const drained = await Promise.race([
+      Promise.all(runners.map((r) => r.idle())).then(() => 'drained' as const),
+      deadline,
+    ])
+    clearTimeout(timer)
+    const undrained: Record<string, number> = {}
+    if (drained === 'timeout') {
+      const error = new MatchfeedError('not written before the stop deadline', {
+        code: 'pipeline_stopped',
+        retryable: true,
+      })
+      for (const r of runners) {
+        // Given back to their sources: the queued events, and the writes in flight (they may still land,
+        // but are not confirmed; at least once, and the sinks are idempotent).
+        const pending = r.counters.pending
+        r.abort.abort(error)
+        r.abandonQueued(error)
+        if (pending > 0) undrained[r.name] = pending
+      }
+      await Promise.all(runners.map((r) => r.idle()))
+    }
+    await Promise.allSettled(runners.map((r) => r.options.sink.close?.()))
+    state = 'stopped'
+    const sourceErrors: Record<string, string> = {}
+    for (const [name, s] of sources) if (s.error !== undefined) sourceErrors[name] = errorMessage(s.error)
+    return { undrained, sourceErrors }
   }
 
   function health(): PipelineHealth {
@@ -291,44 +353,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           .catch((error: unknown) => {
             if (controller.signal.aborted) return
             s.error = error
-            emitter.emit('source:error', error, source.name)
-            emitter.emit('health', health())
+            safeEmit('source:error', error, source.name)
+            safeEmit('health', health())
           })
         sourceRuns.push(run)
       }
     },
     emit,
-    async stop({ deadlineMs = 10_000 } = {}) {
-      if (state === 'stopped') return { undrained: {}, sourceErrors: {} }
-      state = 'stopping'
-      controller.abort(new MatchfeedError('the pipeline is stopping', { code: 'pipeline_stopped' }))
-      const deadline = new Promise<'timeout'>((resolve) =>
-        setTimeout(() => resolve('timeout'), deadlineMs).unref(),
-      )
-      await Promise.race([Promise.allSettled(sourceRuns), deadline])
-      const drained = await Promise.race([
-        Promise.all(runners.map((r) => r.idle())).then(() => 'drained' as const),
-        deadline,
-      ])
-      const undrained: Record<string, number> = {}
-      if (drained === 'timeout') {
-        const error = new MatchfeedError('not written before the stop deadline', {
-          code: 'pipeline_stopped',
-          retryable: true,
-        })
-        for (const r of runners) {
-          // Queued events are given back; a write in flight may still land, but is not confirmed.
-          const pending = r.counters.pending
-          r.abort.abort(error)
-          r.abandonQueued(error)
-          if (pending > 0) undrained[r.name] = pending
-        }
-      }
-      await Promise.allSettled(runners.map((r) => r.options.sink.close?.()))
-      state = 'stopped'
-      const sourceErrors: Record<string, string> = {}
-      for (const [name, s] of sources) if (s.error !== undefined) sourceErrors[name] = errorMessage(s.error)
-      return { undrained, sourceErrors }
+    stop({ deadlineMs = 10_000 } = {}) {
+      // Every caller gets the one stop: the sinks are closed once.
+      stopped ??= stopOnce(deadlineMs)
+      return stopped
     },
     on(event, listener) {
       emitter.on(event, listener as never)

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry'
+import { MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import type { Sink } from './contracts.js'
 import { Histogram } from './histogram.js'
@@ -19,6 +20,8 @@ export interface SinkOptions {
   maxBatchSize?: number
   /** Retries of a failed `write` whose error is marked `retryable`. Default 5 retries, 100 ms doubling to 5 s, with jitter. */
   retry?: { retries?: number; minDelayMs?: number; maxDelayMs?: number }
+  /** A `write` that has not settled after this long counts as failed (retryable). Default 30 s. */
+  writeTimeoutMs?: number
 }
 
 export interface DeadLetter {
@@ -90,10 +93,12 @@ export class SinkRunner {
   lastDropAt: number | undefined
 
   private readonly lanes = new Map<string, Lane>()
-  /** Every queued piece in arrival order, for drop-oldest. */
-  private readonly arrival: Piece[] = []
+  /** Queued (not yet taken for writing) pieces in arrival order, for drop-oldest. */
+  private readonly arrival = new Set<Piece>()
+  /** Events queued or granted room in the queue. */
   private queued = 0
-  private readonly spaceWaiters: (() => void)[] = []
+  /** Batches waiting for room, first come first served (a later batch never overtakes). */
+  private readonly spaceWaiters: { size: number; grant: () => void }[] = []
   private readonly maxQueued: number
   private readonly maxBatch: number
   private readonly retry: { retries: number; minDelayMs: number; maxDelayMs: number }
@@ -108,8 +113,16 @@ export class SinkRunner {
     this.policy = options.policy ?? 'block'
     this.maxQueued = options.maxQueuedEvents ?? 10_000
     this.maxBatch = options.maxBatchSize ?? 500
-    this.retry = { retries: 5, minDelayMs: 100, maxDelayMs: 5_000, ...options.retry }
+    const r = options.retry ?? {}
+    this.retry = {
+      retries: r.retries ?? 5,
+      minDelayMs: r.minDelayMs ?? 100,
+      maxDelayMs: r.maxDelayMs ?? 5_000,
+    }
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 30_000
   }
+
+  private readonly writeTimeoutMs: number
 
   get queueFill(): number {
     return this.queued / this.maxQueued
@@ -118,12 +131,8 @@ export class SinkRunner {
   /** Queues `events` (already deduplicated) and settles when the sink has them (or they were dead-lettered). */
   async enqueue(events: MatchEvent[]): Promise<void> {
     if (events.length === 0) return
-    if (this.policy === 'block') {
-      // Backpressure: wait for room, but let a batch larger than the whole queue through an empty queue.
-      while (this.queued > 0 && this.queued + events.length > this.maxQueued) {
-        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve))
-      }
-    }
+    if (this.policy === 'block') await this.room(events.length)
+    else this.queued += events.length
     const settled: Promise<void>[] = []
     for (const [matchId, group] of groupByMatch(events)) {
       let deferred!: Deferred
@@ -134,13 +143,30 @@ export class SinkRunner {
       )
       const piece: Piece = { events: group, enqueuedAt: this.hooks.now(), settled: false, deferred }
       this.lane(matchId).queue.push(piece)
-      if (this.policy === 'drop-oldest') this.arrival.push(piece)
-      this.queued += group.length
+      if (this.policy === 'drop-oldest') this.arrival.add(piece)
       this.counters.pending += group.length
     }
     if (this.policy === 'drop-oldest') this.dropOverflow()
-    for (const matchId of new Set(events.map((e) => e.matchId))) void this.run(matchId)
+    for (const matchId of new Set(events.map((e) => e.matchId))) this.kick(matchId)
     await Promise.all(settled)
+  }
+
+  /**
+   * Backpressure: waits until the batch fits, in arrival order, and reserves its room. A batch larger than
+   * the whole queue goes through an empty one.
+   */
+  private room(size: number): Promise<void> {
+    const fits = () => this.queued === 0 || this.queued + size <= this.maxQueued
+    if (this.spaceWaiters.length === 0 && fits()) {
+      this.queued += size
+      return Promise.resolve()
+    }
+    return new Promise((grant) => this.spaceWaiters.push({ size, grant }))
+  }
+
+  private kick(matchId: string): void {
+    // run() settles every piece it takes; a failure here would be a bug, never an event left hanging.
+    this.run(matchId).catch((error: unknown) => this.hooks.onError(this.name, error, 0))
   }
 
   /** Resolves when nothing is queued or being written. */
@@ -159,12 +185,12 @@ export class SinkRunner {
   }
 
   private dropOverflow(): void {
-    while (this.queued > this.maxQueued && this.arrival.length > 0) {
-      const oldest = this.arrival.shift()!
-      if (oldest.settled) continue
+    for (const oldest of this.arrival) {
+      if (this.queued <= this.maxQueued) break
+      this.arrival.delete(oldest)
       const lane = this.lanes.get(oldest.events[0]!.matchId)
       const index = lane?.queue.indexOf(oldest) ?? -1
-      if (index < 0) continue // already being written
+      if (index < 0) continue
       lane!.queue.splice(index, 1)
       this.unqueue(oldest.events.length)
       this.counters.pending -= oldest.events.length
@@ -187,8 +213,11 @@ export class SinkRunner {
           pieces.push(next)
           size += next.events.length
         }
+        for (const piece of pieces) this.arrival.delete(piece) // being written: no longer droppable
         this.unqueue(size)
-        await this.deliver(pieces, size)
+        const given = await this.deliver(pieces, size)
+        // A batch given back to its source will come again: later batches of the match must not pass it.
+        if (given !== undefined) this.giveBack(lane.queue.splice(0), given)
       }
     } finally {
       lane.running = false
@@ -197,14 +226,15 @@ export class SinkRunner {
     }
   }
 
-  private async deliver(pieces: Piece[], size: number): Promise<void> {
+  /** Writes, retries, dead-letters; returns the error when the batch was given back to its source. */
+  private async deliver(pieces: Piece[], size: number): Promise<unknown> {
     const batch = pieces.length === 1 ? pieces[0]!.events : pieces.flatMap((p) => p.events)
     let attempts = 0
     try {
       await pRetry(
         async () => {
           attempts++
-          await this.options.sink.write(batch)
+          await this.writeOnce(batch)
         },
         {
           retries: this.retry.retries,
@@ -233,7 +263,7 @@ export class SinkRunner {
       else this.counters.rejected += size
       for (const piece of pieces) this.settle(piece, accepted ? undefined : error)
       this.checkIdle()
-      return
+      return accepted ? undefined : error
     }
     this.consecutiveFailures = 0
     this.counters.pending -= size
@@ -245,11 +275,62 @@ export class SinkRunner {
     }
     this.hooks.onDelivered(this.name, batch)
     this.checkIdle()
+    return undefined
+  }
+
+  /** One `write`, bounded: a write that hangs, or outlives a stop's deadline, must not hold its batch for ever. */
+  private writeOnce(batch: readonly MatchEvent[]): Promise<void> {
+    const signal = this.abort.signal
+    if (signal.aborted) return Promise.reject(signal.reason)
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        if (error === undefined) resolve()
+        else reject(error)
+      }
+      const onAbort = () => done(signal.reason)
+      const timer = setTimeout(
+        () =>
+          done(
+            new MatchfeedError(`${this.name}: write did not settle within ${this.writeTimeoutMs} ms`, {
+              code: 'write_timeout',
+              retryable: true,
+            }),
+          ),
+        this.writeTimeoutMs,
+      )
+      signal.addEventListener('abort', onAbort, { once: true })
+      Promise.resolve()
+        .then(() => this.options.sink.write(batch))
+        .then(
+          () => done(),
+          (error: unknown) => done(error ?? new Error('write rejected')),
+        )
+    })
+  }
+
+  private giveBack(pieces: Piece[], error: unknown): void {
+    for (const piece of pieces) {
+      this.arrival.delete(piece)
+      this.unqueue(piece.events.length)
+      this.counters.pending -= piece.events.length
+      this.counters.rejected += piece.events.length
+      this.settle(piece, error)
+    }
+    this.checkIdle()
   }
 
   private unqueue(count: number): void {
     this.queued -= count
-    while (this.spaceWaiters.length > 0 && this.queued < this.maxQueued) this.spaceWaiters.shift()!()
+    // First come, first served: the head waits until it fits, and nobody overtakes it.
+    while (this.spaceWaiters.length > 0) {
+      const head = this.spaceWaiters[0]!
+      if (this.queued !== 0 && this.queued + head.size > this.maxQueued) break
+      this.spaceWaiters.shift()
+      this.queued += head.size
+      head.grant()
+    }
   }
 
   private settle(piece: Piece, error: unknown): void {
@@ -262,7 +343,7 @@ export class SinkRunner {
     } else {
       piece.deferred.reject(error)
     }
-    while (this.arrival[0]?.settled) this.arrival.shift()
+    this.arrival.delete(piece)
   }
 
   private checkIdle(): void {
@@ -270,19 +351,8 @@ export class SinkRunner {
   }
 
   /** Gives every queued (not yet written) event back: used when a stop's deadline passes. */
-  abandonQueued(error: Error): number {
-    let count = 0
-    for (const lane of this.lanes.values()) {
-      for (const piece of lane.queue.splice(0)) {
-        count += piece.events.length
-        this.unqueue(piece.events.length)
-        this.counters.pending -= piece.events.length
-        this.counters.rejected += piece.events.length
-        this.settle(piece, error)
-      }
-    }
-    this.checkIdle()
-    return count
+  abandonQueued(error: Error): void {
+    for (const lane of this.lanes.values()) this.giveBack(lane.queue.splice(0), error)
   }
 }
 

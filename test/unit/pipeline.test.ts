@@ -248,9 +248,86 @@ describe('createPipeline', () => {
     await new Promise((r) => setTimeout(r, 10))
     const report = await pipeline.stop({ deadlineMs: 50 })
     expect(report.undrained).toEqual({ stuck: 2 })
+    // Both are given back — the queued one and the one whose write hung — before stop() resolved.
     await expect(pending2).rejects.toMatchObject({ code: 'pipeline_stopped' })
+    await expect(pending).rejects.toMatchObject({ code: 'pipeline_stopped' })
+    expect(pipeline.metrics().sinks.stuck).toMatchObject({ rejected: 2, pending: 0 })
     stuck.release()
-    await pending.catch(() => {})
+  })
+
+  it('counts a write that never settles as failed after writeTimeoutMs', async () => {
+    const hung: Sink = { name: 'hung', write: () => new Promise(() => {}) }
+    const letters: DeadLetter[] = []
+    const pipeline = createPipeline({
+      sinks: [{ sink: hung, writeTimeoutMs: 20, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 } }],
+      onDeadLetter: (l) => void letters.push(l),
+    })
+    await pipeline.emit([ev('m1', 1)])
+    expect(letters).toHaveLength(1)
+    expect(letters[0]).toMatchObject({ attempts: 2, error: { code: 'write_timeout' } })
+  })
+
+  it('acknowledges a duplicate only once the original is written, and not if the original is given back', async () => {
+    const sink = scriptedSink('db', () => fatal('constraint'))
+    sink.hold()
+    const pipeline = createPipeline({ sinks: [sink] })
+    const original = pipeline.emit([ev('m1', 1)])
+    let duplicateSettled = false
+    const duplicate = pipeline.emit([ev('m1', 1)]).finally(() => {
+      duplicateSettled = true
+    })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(duplicateSettled).toBe(false) // waits for the original's write
+    sink.release()
+    await expect(original).rejects.toThrow('constraint')
+    await expect(duplicate).rejects.toThrow('constraint')
+  })
+
+  it('gives back the later batches of a match whose batch was given back, keeping the order', async () => {
+    let fail = true
+    const sink = scriptedSink('db', (batch) =>
+      fail && batch[0]!.matchId === 'm1' && batch[0]!.seq === 1 ? fatal('rejected') : undefined,
+    )
+    sink.hold()
+    const pipeline = createPipeline({ sinks: [{ sink, maxBatchSize: 1 }] })
+    const first = pipeline.emit([ev('m1', 1)])
+    const second = pipeline.emit([ev('m1', 2)])
+    const other = pipeline.emit([ev('m2', 1)])
+    sink.release()
+    await expect(first).rejects.toThrow('rejected')
+    await expect(second).rejects.toThrow('rejected')
+    await other
+    fail = false
+    await pipeline.emit([ev('m1', 1)])
+    await pipeline.emit([ev('m1', 2)])
+    expect(sink.writes.flat().map((e) => `${e.matchId}:${e.seq}`)).toEqual(['m2:1', 'm1:1', 'm1:2'])
+  })
+
+  it('lets no later batch overtake one waiting for room, whatever the sizes', async () => {
+    const slow = scriptedSink('slow')
+    slow.hold()
+    const pipeline = createPipeline({ sinks: [{ sink: slow, maxQueuedEvents: 4, maxBatchSize: 1 }] })
+    const sizes = [1, 3, 3, 1, 1]
+    let seq = 0
+    const emits = sizes.map((n) => pipeline.emit(Array.from({ length: n }, () => ev('m1', ++seq))))
+    await new Promise((r) => setTimeout(r, 10))
+    slow.release()
+    await Promise.all(emits)
+    expect(slow.writes.flat().map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+  })
+
+  it('keeps delivering when a listener throws', async () => {
+    const sink = memorySink()
+    const pipeline = createPipeline({ sinks: [sink] })
+    pipeline.on('delivered', () => {
+      throw new Error('listener bug')
+    })
+    pipeline.on('events', () => {
+      throw new Error('listener bug')
+    })
+    await pipeline.emit([ev('m1', 1)])
+    await pipeline.emit([ev('m1', 2)])
+    expect(sink.events()).toHaveLength(2)
   })
 
   it('reports health: a sink down after repeated failures, a stale source, a source that failed', async () => {

@@ -30,6 +30,14 @@ export function createSnapshotDiffer(options: {
   const matches = new Map<string, Map<string, Seen>>()
 
   return {
+    /** The highest provider version in the match's committed snapshot (0 when none). */
+    newestVersion(matchId: string): number {
+      let newest = 0
+      for (const seen of matches.get(matchId)?.values() ?? []) {
+        if (!seen.event.deleted && seen.event.version > newest) newest = seen.event.version
+      }
+      return newest
+    },
     diff(matchId: string, snapshot: readonly MatchEvent[]): SnapshotDiff {
       const previous = matches.get(matchId)
       const next = new Map<string, Seen>()
@@ -46,7 +54,8 @@ export function createSnapshotDiffer(options: {
           changes.push(current)
         } else if (event.version > before.event.version) {
           changes.push(current)
-        } else if (fingerprint !== before.fingerprint) {
+        } else if (fingerprint !== before.fingerprint || (before.event.deleted && !event.deleted)) {
+          // Changed, or back after it vanished (it was withdrawn downstream: restore it at a higher version).
           current = { ...event, version: Math.max(before.event.version + 1, stamp) }
           changes.push(current)
         } else {

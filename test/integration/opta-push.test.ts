@@ -119,6 +119,44 @@ describe('createOptaPushHandler over real HTTP', () => {
     expect(await push('<Feed/>', { ...meta('F9') })).toMatchObject({ status: 400 })
   })
 
+  it('handles the pushes of a game one at a time, and ignores a late re-send of an older snapshot', async () => {
+    let inside = 0
+    let overlap = false
+    const received: MatchEvent[][] = []
+    const { push } = await start({
+      onEvents: async (events) => {
+        inside++
+        if (inside > 1) overlap = true
+        await new Promise((r) => setTimeout(r, 30))
+        received.push(events)
+        inside--
+      },
+    })
+    const events = [...f24.matchAll(/<Event id="(\d+)"[^>]* version="(\d+)"/g)]
+    const newest = Math.max(...events.map((e) => Number(e[2])))
+    // A newer snapshot: one more pass, with the newest version of all.
+    const last = [...f24.matchAll(/<Event id="(\d+)"[^>]* type_id="1" [^>]*version="(\d+)"/g)][0]!
+    const block = new RegExp(`<Event id="${last[1]}"[^>]*?(?:/>|>[\\s\\S]*?</Event>)`).exec(f24)![0]
+    const added = block
+      .replace(`id="${last[1]}"`, 'id="9999999999"')
+      .replace(`version="${last[2]}"`, `version="${newest + 5000}"`)
+    const newer = f24.replace(block, `${block}\n${added}`)
+    const [a, b] = await Promise.all([push(f24, meta('F24')), push(newer, meta('F24'))])
+    expect([a.status, b.status]).toEqual([200, 200])
+    expect(overlap).toBe(false)
+    const handedOn = received.flat()
+    expect(handedOn.filter((e) => e.providerEventId === '9999999999')).toHaveLength(1)
+    // The older snapshot, re-sent late (a different body, so not a replay): it must not withdraw the new event.
+    const olderResend = f24.replace('<Games ', '<Games resent="1" ')
+    expect((await push(olderResend, meta('F24'))).status).toBe(200)
+    expect(
+      received
+        .flat()
+        .filter((e) => e.providerEventId === '9999999999')
+        .map((e) => e.deleted),
+    ).toEqual([false])
+  })
+
   it('refuses to start without any auth', () => {
     expect(() => createOptaPushHandler({ auth: {}, onEvents: () => {} })).toThrow(/auth/)
   })

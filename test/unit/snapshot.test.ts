@@ -79,3 +79,28 @@ describe('createPollingSource', () => {
     expect(emitted).toEqual([['e1'], ['e1-', 'e2']])
   })
 })
+
+describe('createSnapshotDiffer, an event that vanishes and comes back', () => {
+  it.each([false, true])('restores it at a higher version (stampVersions: %s)', (stampVersions) => {
+    let clock = 10
+    const differ = createSnapshotDiffer({ stampVersions, now: () => clock++ })
+    differ.diff('m1', [ev(1, 5), ev(2, 5)]).commit()
+    const gone = differ.diff('m1', [ev(1, 5)])
+    expect(gone.changes.map((e) => [e.providerEventId, e.deleted])).toEqual([['e2', true]])
+    gone.commit()
+    const back = differ.diff('m1', [ev(1, 5), ev(2, 5)])
+    expect(back.changes.map((e) => [e.providerEventId, e.deleted])).toEqual([['e2', false]])
+    expect(back.changes[0]!.version).toBeGreaterThan(gone.changes[0]!.version)
+  })
+})
+
+describe('createSnapshotDiffer, an event the provider itself marks deleted', () => {
+  it('emits the deletion once, not on every snapshot', () => {
+    const differ = createSnapshotDiffer({ stampVersions: false })
+    differ.diff('m1', [ev(1, 5)]).commit()
+    const deleted = differ.diff('m1', [ev(1, 6, { deleted: true })])
+    expect(deleted.changes.map((e) => [e.version, e.deleted])).toEqual([[6, true]])
+    deleted.commit()
+    expect(differ.diff('m1', [ev(1, 6, { deleted: true })]).changes).toEqual([])
+  })
+})

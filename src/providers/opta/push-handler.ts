@@ -4,12 +4,15 @@ import { credentialsVerifier } from '../../webhooks/credentials.js'
 import { createWebhookHandler, type WebhookContext, type WebhookHandler } from '../../webhooks/handler.js'
 import { getHeader } from '../../webhooks/headers.js'
 import type { IpAllowlist } from '../../webhooks/ip-allowlist.js'
-import { createSnapshotDiffer, type SnapshotDiff } from '../snapshot.js'
+import { createSnapshotDiffer } from '../snapshot.js'
 import { parseOptaF24 } from './parse-f24.js'
 import { parseStatsPerformMA3 } from './parse-ma3.js'
 
 export interface OptaPushHandlerOptions {
-  /** Receives only what is new, changed or deleted since the game's previous snapshot. Resolve once durable. */
+  /**
+   * Receives only what is new, changed or deleted since the game's previous snapshot, one push of a game at
+   * a time. Resolve once durable.
+   */
   onEvents(events: MatchEvent[], push: { feedType: string; gameId: string | undefined }): unknown
   /**
    * Opta's push carries no signature: allow its addresses, and/or require HTTP Basic credentials or a
@@ -46,12 +49,21 @@ export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookH
       },
     )
   }
-  const differ = createSnapshotDiffer({ stampVersions: false, maxMatches: options.maxGames ?? 200 })
+  const maxGames = options.maxGames ?? 200
+  const differ = createSnapshotDiffer({ stampVersions: false, maxMatches: maxGames })
   const f7ByGame = new Map<string, Uint8Array>()
-  const pending = new WeakMap<
-    WebhookContext,
-    { diff: SnapshotDiff; feedType: string; gameId: string | undefined }
-  >()
+  const pushes = new WeakMap<WebhookContext, { feedType: string; gameId: string | undefined }>()
+  // One snapshot of a game at a time: diff, hand on, commit. Two in flight would diff against the same state.
+  const gameQueues = new Map<string, Promise<unknown>>()
+  function oneAtATime(gameId: string, work: () => Promise<void>): Promise<void> {
+    const run = (gameQueues.get(gameId) ?? Promise.resolve()).then(work)
+    const tail = run.catch(() => {})
+    gameQueues.set(gameId, tail)
+    void tail.then(() => {
+      if (gameQueues.get(gameId) === tail) gameQueues.delete(gameId)
+    })
+    return run
+  }
 
   return createWebhookHandler({
     verify:
@@ -64,17 +76,19 @@ export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookH
       const declared = getHeader(context.headers, 'x-meta-feed-type')?.toUpperCase()
       const gameHeader = getHeader(context.headers, 'x-meta-game-id')
       const feedType = declared ?? sniff(body)
+      const head = decoder.decode(body.subarray(0, 4096))
       if (feedType === 'F7') {
-        const gameId =
-          gameHeader ??
-          /<SoccerDocument[^>]*\suID="f?(\d+)"/.exec(decoder.decode(body.subarray(0, 4096)))?.[1]
+        const gameId = gameHeader ?? /<SoccerDocument[^>]*\suID="f?(\d+)"/.exec(head)?.[1]
         if (!gameId) throw new ProviderPayloadError('opta', 'x-meta-game-id', 'an F7 push needs its game id')
+        f7ByGame.delete(gameId)
         f7ByGame.set(gameId, body)
+        if (f7ByGame.size > maxGames) f7ByGame.delete(f7ByGame.keys().next().value as string)
         return []
       }
       let events: MatchEvent[]
       if (feedType === 'F24') {
-        events = parseOptaF24(body, { f7: gameHeader ? f7ByGame.get(gameHeader) : undefined })
+        const gameInBody = /<Game\s[^>]*\bid="(\d+)"/.exec(head)?.[1]
+        events = parseOptaF24(body, { f7: f7ByGame.get(gameHeader ?? gameInBody ?? '') })
       } else if (feedType === 'MA3') {
         events = parseStatsPerformMA3(body)
       } else {
@@ -84,17 +98,22 @@ export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookH
           `"${feedType}" is not a feed matchfeed reads (F24, F7, MA3)`,
         )
       }
-      const gameId = events[0]?.matchId ?? gameHeader
-      if (gameId === undefined) return []
-      const diff = differ.diff(gameId, events)
-      pending.set(context, { diff, feedType, gameId })
-      return diff.changes
+      pushes.set(context, { feedType, gameId: events[0]?.matchId ?? gameHeader })
+      return events
     },
-    async onEvents(events, context) {
-      const push = pending.get(context)
-      if (events.length > 0)
-        await options.onEvents(events, { feedType: push?.feedType ?? 'unknown', gameId: push?.gameId })
-      push?.diff.commit()
+    async onEvents(snapshot, context) {
+      const push = pushes.get(context)
+      const gameId = push?.gameId
+      if (!push || gameId === undefined || snapshot.length === 0) return
+      await oneAtATime(gameId, async () => {
+        // Opta versions are the time of an event's last change: a snapshot whose newest event is older than
+        // what was already taken is a late re-send of an earlier push, and must not withdraw newer events.
+        const newest = snapshot.reduce((n, e) => (e.version > n ? e.version : n), 0)
+        if (newest < differ.newestVersion(gameId)) return
+        const diff = differ.diff(gameId, snapshot)
+        if (diff.changes.length > 0) await options.onEvents(diff.changes, push)
+        diff.commit()
+      })
     },
   })
 }

@@ -40,6 +40,8 @@ export interface HttpTransportOptions {
    * error to throw — it is retried when `retryable` — or undefined when the body is a success.
    */
   inspect?: (body: unknown, response: Response) => ProviderHttpError | undefined
+  /** Other credentials that may appear in URLs or bodies (an outlet key in a path): redacted like the headers. */
+  secrets?: readonly string[]
 }
 
 export interface HttpResult {
@@ -90,7 +92,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   }
   const retry = { retries: 3, minDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000, ...options.retry }
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
-  const secrets = Object.values(options.headers ?? {}).filter((value) => value.length >= 4)
+  const secrets = [...Object.values(options.headers ?? {}), ...(options.secrets ?? [])].filter(
+    (v) => v.length >= 4,
+  )
   let dispatcher: Dispatcher | undefined
   let agent: Agent | undefined
   let rateLimit: RateLimitState | undefined
@@ -126,7 +130,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     signal: AbortSignal,
   ): Promise<Omit<HttpResult, 'attempts'>> {
     const fetchFn = options.fetch ?? globalThis.fetch
-    const where = `${method} ${publicUrl(url)}`
+    const where = redact(`${method} ${publicUrl(url)}`, init.headers)
     let response: Response
     let text: string
     try {
@@ -228,7 +232,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
             (error.retryAfterMs ?? 0) <= retry.maxRetryAfterMs,
           // The provider's own wait comes on top of the backoff when it asked for one.
           onFailedAttempt: async ({ error, retriesLeft }) => {
-            const wait = error instanceof ProviderHttpError ? error.retryAfterMs : undefined
+            if (!(error instanceof ProviderHttpError) || !error.retryable) return
+            const wait = error.retryAfterMs
             if (wait && retriesLeft > 0 && wait <= retry.maxRetryAfterMs) await sleep(wait, callSignal)
           },
         },
@@ -239,7 +244,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         throw new ProviderHttpError({
           provider,
           code: 'timeout',
-          message: `${method} ${publicUrl(url)} did not complete within ${timeouts.deadlineMs} ms (${attempts} attempts)`,
+          message: `${redact(`${method} ${publicUrl(url)}`, headers)} did not complete within ${timeouts.deadlineMs} ms (${attempts} attempts)`,
           retryable: true,
           cause: error,
         })

@@ -44,7 +44,10 @@ function digest(value: string): Buffer {
 }
 
 function check(headers: HeaderBag, name: string, expected: Buffer): void {
-  const value = getHeader(headers, name)
+  let value = getHeader(headers, name)
+  // The auth scheme is case-insensitive (RFC 9110): `basic …` is `Basic …`.
+  if (value !== undefined && name === 'authorization' && /^basic /i.test(value))
+    value = `Basic ${value.slice(6)}`
   if (value === undefined) {
     throw new WebhookVerificationError(`header ${name} is missing`, {
       reason: 'missing_header',

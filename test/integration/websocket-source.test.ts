@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
+import { MatchfeedError } from '../../src/errors.js'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { createPipeline, type Sink } from '../../src/pipeline/index.js'
 import {
@@ -118,6 +119,32 @@ describe('createWebSocketSource against a real ws server', () => {
     ])
     expect(String(letters[1]!.error)).toContain('custom: minute')
     expect(source.state()).toMatchObject({ connects: 1, deadLetters: 2 })
+  })
+
+  it('offers a batch the pipeline gave back again until it is taken, without reconnecting', async () => {
+    const url = await wsServer((socket) => {
+      for (const seq of [1, 2, 3]) socket.send(frame(seq))
+    })
+    let failures = 2
+    const seen: number[] = []
+    const flaky: Sink = {
+      name: 'flaky',
+      async write(batch) {
+        if (batch.some((e) => e.seq === 2) && failures-- > 0) {
+          throw new MatchfeedError('db down', { code: 'down', retryable: false })
+        }
+        seen.push(...batch.map((e) => e.seq))
+      },
+    }
+    const source = createWebSocketSource({
+      url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      parse: customFrames(),
+      ...fast,
+    })
+    await run([source], [flaky])
+    await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]))
+    expect(source.state().connects).toBe(1)
   })
 
   it('back-fills a sequence gap before later events pass', async () => {

@@ -197,6 +197,19 @@ describe('createStatsPerformClient', () => {
     expect(requests).toHaveLength(3)
   })
 
+  it('never shows the outlet key (a credential in the URL path) in errors', async () => {
+    oauthServer(3600)
+    server.use(
+      http.get(`${FEEDS}/matchevent/:outlet/:fixture`, () =>
+        HttpResponse.json({ error: 'no' }, { status: 403 }),
+      ),
+    )
+    const client = createStatsPerformClient({ outletKey: 'OUTLETKEY123456', secretKey: 's', retry: fast })
+    const error = await client.getMatchEvents('fx').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'forbidden', status: 403 })
+    expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain('OUTLETKEY123456')
+  })
+
   it('polls MA3 and stops after the poll that finds the match Played', async () => {
     oauthServer(3600)
     let polls = 0

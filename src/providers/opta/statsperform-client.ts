@@ -47,7 +47,9 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
   if (!options.outletKey)
     throw new MatchfeedError('statsperform: outletKey is required', { code: 'invalid_option' })
   const now = options.now ?? Date.now
-  const common = { fetch: options.fetch, timeouts: options.timeouts, retry: options.retry }
+  // The outlet key sits in URL paths: redacted from every message like the secret.
+  const secrets = [options.outletKey, ...(options.secretKey ? [options.secretKey] : [])]
+  const common = { fetch: options.fetch, timeouts: options.timeouts, retry: options.retry, secrets }
   const feeds = createHttpTransport({
     provider: 'statsperform',
     baseUrl: options.baseUrl ?? 'https://api.performfeeds.com/soccerdata',
@@ -61,17 +63,18 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
   let token: { value: string; expiresAt: number } | undefined
   let renewing: Promise<string> | undefined
 
-  async function accessToken(signal?: AbortSignal): Promise<string | undefined> {
+  async function accessToken(): Promise<string | undefined> {
     if (!options.secretKey) return undefined
     if (token && now() < token.expiresAt - RENEW_BEFORE_MS) return token.value
     // One renewal at a time, shared by every caller that needs it.
-    renewing ??= requestToken(signal).finally(() => {
+    // Shared by every caller, so not tied to one caller's signal: the transport's deadline bounds it.
+    renewing ??= requestToken().finally(() => {
       renewing = undefined
     })
     return renewing
   }
 
-  async function requestToken(signal?: AbortSignal): Promise<string> {
+  async function requestToken(): Promise<string> {
     const timestamp = String(now())
     const basic = createHash('sha512')
       .update(`${options.outletKey}${timestamp}${options.secretKey}`)
@@ -84,7 +87,6 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
         timestamp,
       },
       body: 'grant_type=client_credentials&scope=b2b-feeds-auth',
-      signal,
     })
     const body = data as { access_token?: unknown; expires_in?: unknown }
     if (typeof body.access_token !== 'string' || body.access_token === '') {
@@ -104,7 +106,7 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
   async function feed(path: string, fixtureId: string, signal?: AbortSignal): Promise<unknown> {
     const url = `${path}/${encodeURIComponent(options.outletKey)}/${encodeURIComponent(fixtureId)}`
     const call = async () => {
-      const bearer = await accessToken(signal)
+      const bearer = await accessToken()
       return feeds.getJson(url, {
         query: { _rt: 'b', _fmt: 'json' },
         headers: bearer ? { authorization: `Bearer ${bearer}` } : undefined,

@@ -93,16 +93,19 @@ export async function openWebSocket(args: {
       reject(args.signal.reason)
     }
     if (args.signal.aborted) return onAbort()
+    // Removed on every way out, or a feed reconnecting for days would pile listeners on the signal.
     args.signal.addEventListener('abort', onAbort, { once: true })
-    socket.addEventListener('open', () => {
+    const settle = (error?: Error) => {
       args.signal.removeEventListener('abort', onAbort)
-      resolve()
-    })
+      if (error) reject(error)
+      else resolve()
+    }
+    socket.addEventListener('open', () => settle())
     socket.addEventListener('error', () =>
-      reject(new Error(`WebSocket error connecting to ${redactUrl(args.url)}`)),
+      settle(new Error(`WebSocket error connecting to ${redactUrl(args.url)}`)),
     )
     socket.addEventListener('close', (event) =>
-      reject(new Error(`WebSocket closed before opening (code ${event.code ?? 'unknown'})`)),
+      settle(new Error(`WebSocket closed before opening (code ${event.code ?? 'unknown'})`)),
     )
   })
 
@@ -148,12 +151,18 @@ export async function openNdjsonStream(args: {
   const controller = new AbortController()
   const onAbort = () => controller.abort(args.signal.reason)
   args.signal.addEventListener('abort', onAbort, { once: true })
-  const response = await args.fetch(args.url, { headers: args.headers, signal: controller.signal })
-  if (!response.ok || !response.body) {
+  let response: Response
+  try {
+    response = await args.fetch(args.url, { headers: args.headers, signal: controller.signal })
+    if (!response.ok || !response.body)
+      throw new Error(`stream ${redactUrl(args.url)} answered ${response.status}`)
+  } catch (error) {
+    args.signal.removeEventListener('abort', onAbort)
     controller.abort()
-    throw new Error(`stream ${redactUrl(args.url)} answered ${response.status}`)
+    throw error
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+  const body = response.body
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader()
   const lines: string[] = []
   let rest = ''
   let done = false
@@ -187,6 +196,8 @@ export async function openNdjsonStream(args: {
 function redactUrl(url: string): string {
   try {
     const u = new URL(url)
+    u.username = ''
+    u.password = ''
     for (const key of [...u.searchParams.keys()]) {
       if (/key|token|secret|auth|signature/i.test(key)) u.searchParams.set(key, '[redacted]')
     }

@@ -108,6 +108,7 @@ function createStreamSource(
   const timeoutMs = options.heartbeat?.timeoutMs ?? 30_000
   const minDelay = options.reconnect?.minDelayMs ?? 500
   const maxDelay = options.reconnect?.maxDelayMs ?? 30_000
+  let stopSignal: AbortSignal | undefined
   const state: StreamSourceState = {
     connected: false,
     connects: 0,
@@ -129,7 +130,7 @@ function createStreamSource(
   async function deliver(events: MatchEvent[], emit: (batch: MatchEvent[]) => Promise<void>): Promise<void> {
     const seqOf = options.seqOf
     if (!seqOf) {
-      if (events.length > 0) await emit(events)
+      if (events.length > 0) await emitUntilTaken(events, emit)
       return
     }
     let batch: MatchEvent[] = []
@@ -150,11 +151,30 @@ function createStreamSource(
     if (batch.length > 0) await emitAdvancing(batch, emit)
   }
 
+  /**
+   * A frame cannot be un-read: a batch the pipeline gave back is offered again, with backoff, until it is
+   * taken or the source stops (the socket meanwhile pauses once its buffer is full).
+   */
+  async function emitUntilTaken(
+    batch: MatchEvent[],
+    emit: (batch: MatchEvent[]) => Promise<void>,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await emit(batch)
+      } catch (error) {
+        if (stopSignal?.aborted) throw error
+        options.onConnectionError?.(error)
+        await sleep(Math.min(maxDelay, minDelay * 2 ** attempt) * (0.5 + Math.random() / 2), stopSignal!)
+      }
+    }
+  }
+
   async function emitAdvancing(
     batch: MatchEvent[],
     emit: (batch: MatchEvent[]) => Promise<void>,
   ): Promise<void> {
-    await emit(batch)
+    await emitUntilTaken(batch, emit)
     // Only what the sinks accepted counts as delivered: a resume replays from here.
     for (const event of batch) {
       const seq = options.seqOf!(event)
@@ -191,7 +211,7 @@ function createStreamSource(
           await deadLetter(frame.value, error)
           continue
         }
-        // A rejected emit (the pipeline gave the batch back) ends this connection: the resume replays it.
+        // Offered until taken (emitUntilTaken): a frame is never dropped because a sink gave it back.
         await deliver(events ?? [], emit)
       }
       return received
@@ -207,6 +227,7 @@ function createStreamSource(
     name,
     state: () => ({ ...state }),
     async start(emit, signal) {
+      stopSignal = signal
       let failures = 0
       while (!signal.aborted) {
         try {

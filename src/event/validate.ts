@@ -6,11 +6,24 @@ import { brokenEventRule, type MatchEvent, MatchEventShape } from './schema.js'
 // the rules across fields run after it in a plain loop (brokenEventRule), cheaper than a refinement.
 const compiledBatch = compile(z.array(MatchEventShape))
 
-// Batches that passed, by identity: a batch is checked once on its way from a parser to the sinks, not
-// again at every stage. (Mutating its events after validation is on the caller.)
+// Batches matchfeed's own parsers built and checked, by identity: such a batch is checked once on its way
+// to the sinks, not again at every stage. Arrays from elsewhere are checked every time (they may be refilled).
 const validated = new WeakSet<object>()
 
-/** Whether this very array already passed validateMatchEvents. */
+/** @internal For matchfeed's parsers: checks the batch they built and remembers it as checked. */
+export function validatedBatch(events: unknown[]): MatchEvent[] {
+  const batch = validateMatchEvents(events)
+  validated.add(batch)
+  return batch
+}
+
+/** @internal For arrays matchfeed builds from events it already checked (the pipeline's per-match groups). */
+export function markValidated<T extends object>(batch: T): T {
+  validated.add(batch)
+  return batch
+}
+
+/** Whether this very array is a parser's output that was already checked. */
 export function isValidated(events: unknown): boolean {
   return typeof events === 'object' && events !== null && validated.has(events)
 }
@@ -53,7 +66,6 @@ export function validateMatchEvents(events: unknown): MatchEvent[] {
       const broken = brokenEventRule(batch[i]!)
       if (broken) return throwInvalid(batch[i]!.provider, i, broken.path, broken.message)
     }
-    validated.add(batch)
     return batch
   }
   const result = compiledBatch.safeParse(events)

@@ -1,6 +1,7 @@
 import pRetry from 'p-retry'
 import { MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
+import { markValidated } from '../event/validate.js'
 import type { Sink } from './contracts.js'
 import { Histogram } from './histogram.js'
 
@@ -228,7 +229,8 @@ export class SinkRunner {
 
   /** Writes, retries, dead-letters; returns the error when the batch was given back to its source. */
   private async deliver(pieces: Piece[], size: number): Promise<unknown> {
-    const batch = pieces.length === 1 ? pieces[0]!.events : pieces.flatMap((p) => p.events)
+    // Built from events the pipeline checked at its entry: the sink need not check them again.
+    const batch = markValidated(pieces.length === 1 ? pieces[0]!.events : pieces.flatMap((p) => p.events))
     let attempts = 0
     try {
       await pRetry(

@@ -163,7 +163,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   }
 
   function serverError(error: unknown, context: Partial<WebhookContext>): WebhookResponse {
-    options.onError?.(error, context)
+    try {
+      options.onError?.(error, context)
+    } catch {
+      // a logging hook that throws must not leave the request unanswered
+    }
     // 503 tells the sender to come back; the body stays generic (no internals, no secrets).
     const retryable = error instanceof MatchfeedError ? error.retryable : true
     return json(retryable ? 503 : 500, { code: 'internal_error', message: 'the events could not be stored' })

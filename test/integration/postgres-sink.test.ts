@@ -305,3 +305,25 @@ describe('transactional outbox', () => {
     for (const m of ['a', 'b', 'c']) expect(seen[m]).toEqual(Array.from({ length: 20 }, (_, i) => i))
   })
 })
+
+describe('postgresSink, a data error in a shared statement', () => {
+  it('fails only the write that caused it, not the others grouped with it', async () => {
+    const table = uniqueName('grp')
+    await migrate(pool, { schema, table })
+    // A check the schema allows but this table refuses: only match "bad" breaks it.
+    await pool.query(`ALTER TABLE "${schema}"."${table}" ADD CONSTRAINT no_bad CHECK (match_id <> 'bad')`)
+    const sink = postgresSink({ client: pool, schema, table, batch: { maxWaitMs: 20 } })
+    const results = await Promise.allSettled([
+      sink.write([ev('ok1', 1)]),
+      sink.write([ev('bad', 1)]),
+      sink.write([ev('ok2', 1)]),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'postgres_error',
+      retryable: false,
+    })
+    expect(await records(pool, table, 'ok1')).toHaveLength(1)
+    expect(await records(pool, table, 'ok2')).toHaveLength(1)
+  })
+})

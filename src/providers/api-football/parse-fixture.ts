@@ -3,7 +3,7 @@ import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
-import { validateMatchEvents } from '../../event/validate.js'
+import { validatedBatch } from '../../event/validate.js'
 import {
   type ClockPlace,
   clockSeq,
@@ -77,7 +77,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
     } else {
       events.push(...eventsResponse(body, '', undefined, opts))
     }
-    return validateMatchEvents(events)
+    return validatedBatch(events)
   }
   if (body === null || typeof body !== 'object') {
     throw new ProviderPayloadError(
@@ -88,7 +88,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
   }
   const envelope = body as Record<string, unknown>
   checkErrors(envelope.errors)
-  if ('fixture' in envelope) return validateMatchEvents(fixtureEvents(envelope, '', opts))
+  if ('fixture' in envelope) return validatedBatch(fixtureEvents(envelope, '', opts))
   if (!('response' in envelope)) {
     throw new ProviderPayloadError(PROVIDER, 'response', 'missing: not an API-Football response envelope')
   }
@@ -109,7 +109,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
       `"${get}" is not a fixtures or fixtures/events response (no match events in it)`,
     )
   }
-  return validateMatchEvents(events)
+  return validatedBatch(events)
 }
 
 function checkOptions(options: ApiFootballParseOptions | undefined): Options {

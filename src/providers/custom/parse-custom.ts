@@ -3,7 +3,7 @@ import { compile, z } from 'zod'
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
-import { validateMatchEvents } from '../../event/validate.js'
+import { validatedBatch } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import {
@@ -50,7 +50,7 @@ export function parseCustomEvents(payload: unknown, options?: CustomParseOptions
   const events = items.map((item, i) =>
     toMatchEvent(item, opts, batch ? `[${i}].` : '', opts.includeRaw ? rawItems[i] : undefined),
   )
-  return validateMatchEvents(events)
+  return validatedBatch(events)
 }
 
 const DEFAULT_OPTIONS: Options = CustomParseOptionsSchema.parse({})

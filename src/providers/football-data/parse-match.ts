@@ -3,7 +3,7 @@ import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
-import { validateMatchEvents } from '../../event/validate.js'
+import { validatedBatch } from '../../event/validate.js'
 import { PERIOD_END_MINUTE, PERIOD_START_MINUTE as START_MINUTE } from '../api-football/map-api-football.js'
 // The clock, keys and status steps are shared with API-Football, the other headline-only provider.
 import {
@@ -91,7 +91,7 @@ export function parseFootballDataMatch(
     const earlier = matchEvents(prev, undefined, Number.isFinite(prevAt) ? prevAt : now, opts, silent)
     events.push(...diff(earlier, full, diffVersion(m)))
   }
-  return validateMatchEvents(events)
+  return validatedBatch(events)
 }
 
 function checkOptions(options: FootballDataParseOptions | undefined): Options {

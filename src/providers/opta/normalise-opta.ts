@@ -1,7 +1,7 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { Card, EventResult, EventType, Period, Side } from '../../event/enums.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
-import { InvalidMatchEventError, validateMatchEvents } from '../../event/validate.js'
+import { InvalidMatchEventError, validatedBatch } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
 import {
@@ -198,7 +198,7 @@ export function normaliseOptaEvents(events: readonly OptaRawEvent[], ctx: OptaMa
   const result = new Array<MatchEvent>(out.length)
   for (let k = 0; k < out.length; k++) result[k] = out[k]!.event
   try {
-    return validateMatchEvents(result)
+    return validatedBatch(result)
   } catch (error) {
     // The checks above should leave nothing for the schema to find; if they miss a case, the caller still
     // gets a ProviderPayloadError naming the Opta event, not a crash.

@@ -2,7 +2,7 @@ import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { BodyPart, Card, EventResult, EventType, Period, SetPiece, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
-import { InvalidMatchEventError, validateMatchEvents } from '../../event/validate.js'
+import { InvalidMatchEventError, validatedBatch } from '../../event/validate.js'
 import { statsBombCellCentre, toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
 import {
   STATSBOMB_BODY_PARTS,
@@ -116,7 +116,7 @@ export function parseStatsBombEvents(
     }
   }
   try {
-    return validateMatchEvents(out)
+    return validatedBatch(out)
   } catch (error) {
     // The checks above should leave nothing for the schema to find; if they miss a case, the caller still
     // gets a ProviderPayloadError naming the StatsBomb event, not a crash.

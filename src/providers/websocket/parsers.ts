@@ -1,6 +1,6 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
-import { InvalidMatchEventError, validateMatchEvents } from '../../event/validate.js'
+import { InvalidMatchEventError, validatedBatch } from '../../event/validate.js'
 import type { CustomParseOptions } from '../custom/custom-options.js'
 import { parseCustomEvents } from '../custom/parse-custom.js'
 
@@ -32,7 +32,7 @@ export function matchEventFrames(frame: string): MatchEvent[] {
     )
   }
   try {
-    return validateMatchEvents(values)
+    return validatedBatch(values)
   } catch (error) {
     if (!(error instanceof InvalidMatchEventError)) throw error
     throw new ProviderPayloadError('websocket', `[${error.index}].${error.field}`, error.reason, {

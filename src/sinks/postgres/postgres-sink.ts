@@ -153,7 +153,7 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
       const pool = new pg.default.Pool({ connectionString: options.connectionString, max: 4 })
       pool.on('error', () => {}) // an idle client dying (server restart) is replaced on the next query
       owned = { close: () => pool.end() }
-      await migrate(pool, options)
+      await migrateOrClose(pool)
       return pool
     }
     const { PGlite } = await importPeer<{
@@ -161,8 +161,19 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     }>('@electric-sql/pglite', 'postgresSink({ embedded })')
     const db = new PGlite(options.embedded?.dataDir)
     owned = { close: () => db.close() }
-    await migrate(db, options)
+    await migrateOrClose(db)
     return db
+  }
+
+  /** A failed migration closes what was just opened: the next write opens (and migrates) anew. */
+  async function migrateOrClose(db: Queryable): Promise<void> {
+    try {
+      await migrate(db, options)
+    } catch (error) {
+      await owned?.close().catch(() => {})
+      owned = undefined
+      throw error
+    }
   }
 
   function schedule(): void {
@@ -175,22 +186,30 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     }
   }
 
+  async function upsert(events: readonly MatchEvent[]): Promise<void> {
+    const db = await client()
+    // Within one statement an id may appear once: keep the highest version of each.
+    const rows = latestVersions(events)
+    for (let i = 0; i < rows.length; i += maxRows) await db.query(sql, toColumns(rows.slice(i, i + maxRows)))
+  }
+
   function flush(): void {
     clearTimeout(timer)
     timer = undefined
     const taken = queue.splice(0)
     flushing = (async () => {
       try {
-        const db = await client()
-        // Within one statement an id may appear once: keep the highest version of each.
-        const rows = latestVersions(taken.flatMap((p) => p.events))
-        for (let i = 0; i < rows.length; i += maxRows) {
-          await db.query(sql, toColumns(rows.slice(i, i + maxRows)))
-        }
+        await upsert(taken.flatMap((p) => p.events))
         for (const p of taken) p.resolve()
       } catch (error) {
         const wrapped = error instanceof MatchfeedError ? error : postgresError('write', error)
-        for (const p of taken) p.reject(wrapped)
+        if (wrapped.retryable || taken.length === 1) {
+          for (const p of taken) p.reject(wrapped)
+        } else {
+          // A data error in one write must not fail the others that shared its statement: each on its own.
+          for (const p of taken)
+            await upsert(p.events).then(p.resolve, (e: unknown) => p.reject(postgresError('write', e)))
+        }
       } finally {
         flushing = undefined
         schedule()

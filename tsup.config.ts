@@ -14,6 +14,7 @@ export default defineConfig([
       'testing/index': 'src/testing/index.ts',
       'providers/websocket/index': 'src/providers/websocket/index.ts',
       'sinks/postgres/index': 'src/sinks/postgres/index.ts',
+      'sinks/redis/index': 'src/sinks/redis/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

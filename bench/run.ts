@@ -3,6 +3,7 @@ import { run as handler } from './handler.bench.js'
 import { run as opta } from './opta.bench.js'
 import { run as pipeline } from './pipeline.bench.js'
 import { run as postgres } from './postgres.bench.js'
+import { run as redis } from './redis.bench.js'
 import { run as statsbomb } from './statsbomb.bench.js'
 import { run as verify } from './verify.bench.js'
 
@@ -13,5 +14,6 @@ const results = {
   opta: await opta(),
   pipeline: await pipeline(),
   postgres: await postgres(),
+  redis: await redis(),
 }
 console.log(JSON.stringify(results))

@@ -1,0 +1,215 @@
+import { MatchfeedError } from '../../errors.js'
+
+/** A node-redis client (v4 and later, `createClient()`), connected: commands go through `sendCommand`. */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>
+  duplicate(): NodeRedisClientLike
+  connect(): Promise<unknown>
+  on(event: 'error', listener: (error: Error) => void): unknown
+  destroy?(): void
+  disconnect?(): Promise<void>
+}
+
+/** An ioredis instance (`new Redis()`): commands go through `call(name, args)`. */
+export interface IoRedisClientLike {
+  call(command: string, args: string[]): Promise<unknown>
+  duplicate(): IoRedisClientLike
+  on(event: 'error', listener: (error: Error) => void): unknown
+  disconnect(): void
+}
+
+/** What the Redis sinks and the consumer accept: a node-redis client or an ioredis instance. */
+export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike
+
+/** Where a Redis sink or consumer gets its connection: a ready client, or a URL for a client of its own. */
+export interface RedisConnectionOptions {
+  /** A connected node-redis client (v4+) or an ioredis instance. Never closed by matchfeed. */
+  client?: RedisClientLike
+  /**
+   * Or a URL (`redis://[[user]:password@]host:port[/db]`): matchfeed creates a node-redis client on first
+   * use (the optional peer `redis`, imported then) and closes it in `close()` / `stop()`.
+   */
+  url?: string
+}
+
+/** One connection as the Redis code uses it: commands as argument arrays, replies as the client gives them. */
+export interface RedisConnection {
+  readonly kind: 'node-redis' | 'ioredis'
+  send(args: readonly string[]): Promise<unknown>
+  /** A second connection to the same server (for blocking reads), owned by the caller: close it. */
+  duplicate(): Promise<RedisConnection>
+  /** Closes the connection: only for connections matchfeed created. */
+  close(): Promise<void>
+}
+
+/** Duck-types a client; neither library is imported here. */
+export function adaptRedisClient(client: unknown, onError?: (error: Error) => void): RedisConnection {
+  const c = client as Partial<NodeRedisClientLike & IoRedisClientLike> | null
+  // ioredis has `sendCommand` too (taking a Command object), so `call` decides first.
+  if (c && typeof c.call === 'function' && typeof c.duplicate === 'function') {
+    const io = c as IoRedisClientLike
+    return {
+      kind: 'ioredis',
+      send: (args) => io.call(args[0]!, args.slice(1)),
+      async duplicate() {
+        const copy = io.duplicate() // connects by itself (unless lazyConnect, where the first command does)
+        copy.on('error', onError ?? ignore)
+        return adaptRedisClient(copy, onError)
+      },
+      async close() {
+        io.disconnect()
+      },
+    }
+  }
+  if (c && typeof c.sendCommand === 'function' && typeof c.duplicate === 'function') {
+    const node = c as NodeRedisClientLike
+    return {
+      kind: 'node-redis',
+      send: (args) => node.sendCommand(args as string[]),
+      async duplicate() {
+        const copy = node.duplicate()
+        // node-redis throws an 'error' event nobody listens to: a killed connection would crash the process.
+        copy.on('error', onError ?? ignore)
+        await copy.connect()
+        return adaptRedisClient(copy, onError)
+      },
+      async close() {
+        if (typeof node.destroy === 'function') node.destroy()
+        else await node.disconnect?.()
+      },
+    }
+  }
+  throw new MatchfeedError(
+    'redis: `client` must be a node-redis client (createClient() from "redis", connected) or an ioredis instance',
+    { code: 'invalid_option' },
+  )
+}
+
+function ignore(): void {}
+
+/**
+ * The connection behind a sink or consumer: the given client, or a node-redis client created from `url` on
+ * first use. `close()` closes only what was created here.
+ */
+export function lazyConnection(
+  options: RedisConnectionOptions,
+  purpose: string,
+): { get(): Promise<RedisConnection>; close(): Promise<void> } {
+  if ((options.client === undefined) === (options.url === undefined)) {
+    throw new MatchfeedError(`${purpose}: pass either \`client\` or \`url\``, { code: 'invalid_option' })
+  }
+  if (options.client !== undefined) {
+    const connection = adaptRedisClient(options.client)
+    return { get: async () => connection, close: async () => {} }
+  }
+  const url = options.url!
+  let pending: Promise<RedisConnection> | undefined
+  let created: NodeRedisClientLike | undefined
+  let closed = false
+  const connect = async (): Promise<RedisConnection> => {
+    const redis = await importNodeRedis(purpose)
+    if (closed) throw new MatchfeedError(`${purpose}: closed`, { code: 'sink_closed' })
+    const client = redis.createClient({ url })
+    client.on('error', ignore) // failures reach the caller through the commands; no crash on an 'error' event
+    created = client
+    try {
+      await client.connect() // node-redis keeps retrying a refused connection: close() ends that
+    } catch (error) {
+      throw redisError('connect', error)
+    }
+    return adaptRedisClient(client)
+  }
+  return {
+    get() {
+      pending ??= connect().catch((error: unknown) => {
+        pending = undefined // the next write tries again
+        throw error
+      })
+      return pending
+    },
+    async close() {
+      closed = true
+      pending = undefined
+      const client = created
+      created = undefined
+      if (client) await adaptRedisClient(client).close()
+    },
+  }
+}
+
+async function importNodeRedis(
+  purpose: string,
+): Promise<{ createClient(options: { url: string }): NodeRedisClientLike }> {
+  try {
+    // A variable specifier: bundlers leave it alone and nothing loads until a URL is actually used.
+    const name = 'redis'
+    return await import(name)
+  } catch (error) {
+    throw new MatchfeedError(
+      `${purpose} needs the optional dependency redis (node-redis) for \`url\`: npm install redis, or pass an ioredis instance as \`client\``,
+      { code: 'missing_peer_dependency', cause: error },
+    )
+  }
+}
+
+// Server replies a retry can fix: a server loading its data set after a restart, busy with a script, a
+// replica promoted or read-only during failover, cluster resharding, memory pressure.
+const RETRYABLE_REPLIES = new Set([
+  'LOADING',
+  'BUSY',
+  'TRYAGAIN',
+  'MASTERDOWN',
+  'READONLY',
+  'CLUSTERDOWN',
+  'MOVED',
+  'ASK',
+  'OOM',
+  'NOREPLICAS',
+])
+const REPLY_ERROR_CLASSES = new Set(['ErrorReply', 'SimpleError', 'BlobError', 'ReplyError'])
+
+/** The first word of an error the server replied with (`NOSCRIPT`, `BUSYGROUP`, `ERR`…); undefined otherwise. */
+export function replyCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined
+  if (!REPLY_ERROR_CLASSES.has(error.constructor.name) && error.name !== 'ReplyError') return undefined
+  return /^([A-Z][A-Z_-]*)\b/.exec(error.message)?.[1] ?? 'ERR'
+}
+
+/**
+ * A failure talking to Redis, with a stable code. Retryable unless the server answered with an error a retry
+ * cannot fix (a wrong type, a bad argument, a missing permission): a dropped or refused connection, a
+ * timeout, a restarting server are all worth another try.
+ */
+export class RedisError extends MatchfeedError {
+  /** The server's error word (`WRONGTYPE`, `LOADING`…) when the server answered; undefined otherwise. */
+  readonly reply: string | undefined
+
+  constructor(message: string, options: { retryable: boolean; reply?: string; cause?: unknown }) {
+    super(message, { code: 'redis_error', retryable: options.retryable, cause: options.cause })
+    this.reply = options.reply
+  }
+}
+
+export function redisError(what: string, error: unknown): RedisError {
+  if (error instanceof RedisError) return error
+  const reply = replyCode(error)
+  const detail = error instanceof Error ? error.message : String(error)
+  return new RedisError(`redis: ${what} failed: ${detail}`, {
+    retryable: reply === undefined || RETRYABLE_REPLIES.has(reply),
+    reply,
+    cause: error,
+  })
+}
+
+/** Rejects with a retryable RedisError when `promise` takes longer than `ms` (the command may still run). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  if (!Number.isFinite(ms) || ms <= 0) return promise
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RedisError(`redis: ${what} timed out after ${ms} ms`, { retryable: true })),
+      ms,
+    )
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

@@ -108,7 +108,7 @@ export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookH
       await oneAtATime(gameId, async () => {
         // Opta versions are the time of an event's last change: a snapshot whose newest event is older than
         // what was already taken is a late re-send of an earlier push, and must not withdraw newer events.
-        const newest = snapshot.reduce((n, e) => (e.version > n ? e.version : n), 0)
+        const newest = snapshot.reduce((n, e) => Math.max(n, e.version), 0)
         if (newest < differ.newestVersion(gameId)) return
         const diff = differ.diff(gameId, snapshot)
         if (diff.changes.length > 0) await options.onEvents(diff.changes, push)

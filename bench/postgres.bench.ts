@@ -46,20 +46,27 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return performance.now() - started
 }
 
+/** `writers` loops writing concurrently, as a pipeline's match lanes do. */
 async function throughput(
   label: string,
   total: number,
   batch: number,
   write: (b: MatchEvent[]) => Promise<void>,
+  writers = 1,
 ) {
   let offset = 0
   const ms = await time(async () => {
-    while (offset < total) {
-      await write(events(batch, offset))
-      offset += batch
-    }
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (offset < total) {
+          const from = offset
+          offset += batch
+          await write(events(batch, from))
+        }
+      }),
+    )
   })
-  return { method: label, events: total, batch, eventsPerSecond: Math.round(total / (ms / 1000)) }
+  return { method: label, writers, events: total, batch, eventsPerSecond: Math.round(total / (ms / 1000)) }
 }
 
 async function latency(write: (b: MatchEvent[]) => Promise<void>, rounds: number) {
@@ -132,6 +139,7 @@ export async function run() {
     await throughput('warm-up', 20_000, 1_000, (b) => sink.write(b))
     const results = [
       await throughput('UNNEST (the sink)', total, 1_000, (b) => sink.write(b)),
+      await throughput('UNNEST (the sink)', total, 1_000, (b) => sink.write(b), 4),
       await throughput('multi-row VALUES', total, 1_000, valuesWrite),
       await throughput('COPY + upsert', total, 1_000, copyWrite),
     ]

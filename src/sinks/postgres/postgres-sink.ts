@@ -15,6 +15,8 @@ export interface PostgresSinkOptions extends TableOptions {
   embedded?: { dataDir?: string }
   /** Writes arriving within `maxWaitMs` go to Postgres together, `maxRows` rows per statement at most. */
   batch?: { maxRows?: number; maxWaitMs?: number }
+  /** Statements in flight at once (other matches' writes proceed while one commits). Default 4. */
+  concurrency?: number
   /** Also write each stored version into the outbox, in the same statement (see createOutboxRelay). */
   outbox?: boolean
   name?: string
@@ -125,12 +127,13 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   }
   const maxRows = options.batch?.maxRows ?? 1_000
   const maxWaitMs = options.batch?.maxWaitMs ?? 0
+  const concurrency = options.concurrency ?? 4
   const sql = upsertSql(options)
   let owned: { close(): Promise<void> } | undefined
   let ready: Promise<Queryable> | undefined
   const queue: Pending[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
-  let flushing: Promise<void> | undefined
+  const active = new Set<Promise<void>>()
 
   function client(): Promise<Queryable> {
     ready ??= open().catch((error: unknown) => {
@@ -177,12 +180,32 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   }
 
   function schedule(): void {
-    if (flushing || queue.length === 0) return
+    if (queue.length === 0) return
     const rows = queue.reduce((n, p) => n + p.events.length, 0)
-    if (maxWaitMs === 0 || rows >= maxRows) {
-      flush()
-    } else {
-      timer ??= setTimeout(flush, maxWaitMs)
+    if (maxWaitMs === 0 || rows >= maxRows) drain()
+    else timer ??= setTimeout(drain, maxWaitMs)
+  }
+
+  /**
+   * Starts statements while fewer than `concurrency` are running, each with up to `maxRows` rows. Under load
+   * the writes waiting meanwhile share the next statement; the pipeline keeps each match's writes in order.
+   */
+  function drain(): void {
+    clearTimeout(timer)
+    timer = undefined
+    while (queue.length > 0 && active.size < concurrency) {
+      const taken: Pending[] = []
+      let rows = 0
+      while (queue.length > 0 && (taken.length === 0 || rows + queue[0]!.events.length <= maxRows)) {
+        const next = queue.shift()!
+        taken.push(next)
+        rows += next.events.length
+      }
+      const run: Promise<void> = flush(taken).finally(() => {
+        active.delete(run)
+        schedule()
+      })
+      active.add(run)
     }
   }
 
@@ -193,28 +216,21 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     for (let i = 0; i < rows.length; i += maxRows) await db.query(sql, toColumns(rows.slice(i, i + maxRows)))
   }
 
-  function flush(): void {
-    clearTimeout(timer)
-    timer = undefined
-    const taken = queue.splice(0)
-    flushing = (async () => {
-      try {
-        await upsert(taken.flatMap((p) => p.events))
-        for (const p of taken) p.resolve()
-      } catch (error) {
-        const wrapped = error instanceof MatchfeedError ? error : postgresError('write', error)
-        if (wrapped.retryable || taken.length === 1) {
-          for (const p of taken) p.reject(wrapped)
-        } else {
-          // A data error in one write must not fail the others that shared its statement: each on its own.
-          for (const p of taken)
-            await upsert(p.events).then(p.resolve, (e: unknown) => p.reject(postgresError('write', e)))
+  async function flush(taken: Pending[]): Promise<void> {
+    try {
+      await upsert(taken.flatMap((p) => p.events))
+      for (const p of taken) p.resolve()
+    } catch (error) {
+      const wrapped = error instanceof MatchfeedError ? error : postgresError('write', error)
+      if (wrapped.retryable || taken.length === 1) {
+        for (const p of taken) p.reject(wrapped)
+      } else {
+        // A data error in one write must not fail the others that shared its statement: each on its own.
+        for (const p of taken) {
+          await upsert(p.events).then(p.resolve, (e: unknown) => p.reject(postgresError('write', e)))
         }
-      } finally {
-        flushing = undefined
-        schedule()
       }
-    })()
+    }
   }
 
   return {
@@ -230,9 +246,9 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     },
     async close() {
       // Flush on close: everything written before close() is in Postgres when it resolves.
-      while (flushing || queue.length > 0) {
-        if (!flushing) flush()
-        await flushing
+      while (active.size > 0 || queue.length > 0) {
+        drain()
+        await Promise.all(active)
       }
       await owned?.close()
       owned = undefined

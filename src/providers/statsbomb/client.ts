@@ -62,7 +62,11 @@ export function createStatsBombClient(options: StatsBombClientOptions): StatsBom
     let lineups = lineupsCache.get(id)
     if (lineups === undefined) {
       lineups = await getLineups(id, signal)
-      lineupsCache.set(id, lineups)
+      // Kept for a few matches only, and not while still empty (published shortly before kick-off).
+      if (Array.isArray(lineups) && lineups.length > 0) {
+        lineupsCache.set(id, lineups)
+        if (lineupsCache.size > 64) lineupsCache.delete(lineupsCache.keys().next().value as string)
+      }
     }
     const events = await getEvents(id, signal)
     return parseStatsBombEvents(events as unknown[], { matchId: id, lineups: lineups as unknown[] })

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
-import { createClient } from 'redis'
+import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
 import {
@@ -15,65 +12,29 @@ import {
   type StreamDeadLetter,
 } from '../../src/sinks/redis/index.js'
 import { makeEvent } from '../helpers/events.js'
+import {
+  closeRedisClients,
+  connectRedisClients,
+  type NodeRedisClient,
+  runPrefix,
+  until,
+} from '../helpers/redis.js'
 
-// Real Redis on 127.0.0.1 (REDIS_URL). Unreachable = the suite fails, saying how to start it; never a skip.
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const RUN = `mftest:${process.pid}:${randomUUID().slice(0, 8)}:`
+const RUN = runPrefix()
 
-async function requireRedis(url: string): Promise<void> {
-  const { hostname, port } = new URL(url)
-  const socket = new Socket().setTimeout(2_000)
-  const reason = await new Promise<string | undefined>((resolve) => {
-    socket.once('connect', () => resolve(undefined)).once('timeout', () => resolve('timed out'))
-    socket.once('error', (error) => resolve(error.message))
-    socket.connect(Number(port || 6379), hostname.replace(/^\[|\]$/g, ''))
-  }).finally(() => socket.destroy())
-  if (reason !== undefined) {
-    const shown = url.replace(/\/\/[^@/]*@/, '//***@')
-    throw new Error(
-      `Redis is not reachable at ${shown} (${reason}). Start it with \`redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no\`, or point REDIS_URL at a running server.`,
-    )
-  }
-}
-
-let node: ReturnType<typeof createClient>
+let node: NodeRedisClient
 let io: Redis
 
 beforeAll(async () => {
-  await requireRedis(REDIS_URL)
-  node = createClient({ url: REDIS_URL })
-  node.on('error', () => {})
-  await node.connect()
-  io = new Redis(REDIS_URL, { lazyConnect: true })
-  await io.connect()
+  ;({ node, io } = await connectRedisClients())
 })
 
-afterAll(async () => {
-  if (node?.isOpen) {
-    for await (const keys of node.scanIterator({ MATCH: `${RUN}*`, COUNT: 1000 })) {
-      if (keys.length > 0) await node.unlink(keys)
-    }
-    node.destroy()
-  }
-  io?.disconnect()
-})
+afterAll(() => closeRedisClients({ node, io }, RUN))
 
 const running: RedisStreamConsumer[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.stop()))
 })
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 8_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(10)
-  }
-}
 
 const ev = (matchId: string, n: number, extra: Partial<MatchEvent> = {}) =>
   makeEvent({ matchId, providerEventId: `e${n}`, seq: n, ...extra })

@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto'
-import { createServer, Socket } from 'node:net'
-import { Redis } from 'ioredis'
-import { createClient } from 'redis'
+import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { InvalidMatchEventError } from '../../src/event/validate.js'
@@ -12,47 +9,26 @@ import {
   STREAM_FIELDS,
 } from '../../src/sinks/redis/index.js'
 import { makeEvent } from '../helpers/events.js'
+import {
+  closeRedisClients,
+  connectRedisClients,
+  freePort,
+  type NodeRedisClient,
+  REDIS_URL,
+  runPrefix,
+} from '../helpers/redis.js'
 import { describeSinkConformance, type SinkHarness } from '../helpers/sink-conformance.js'
 
-// Real Redis on 127.0.0.1 (REDIS_URL). Unreachable = the suite fails, saying how to start it; never a skip.
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const RUN = `mftest:${process.pid}:${randomUUID().slice(0, 8)}:`
+const RUN = runPrefix()
 
-async function requireRedis(url: string): Promise<void> {
-  const { hostname, port } = new URL(url)
-  const socket = new Socket().setTimeout(2_000)
-  const reason = await new Promise<string | undefined>((resolve) => {
-    socket.once('connect', () => resolve(undefined)).once('timeout', () => resolve('timed out'))
-    socket.once('error', (error) => resolve(error.message))
-    socket.connect(Number(port || 6379), hostname.replace(/^\[|\]$/g, ''))
-  }).finally(() => socket.destroy())
-  if (reason !== undefined) {
-    const shown = url.replace(/\/\/[^@/]*@/, '//***@')
-    throw new Error(
-      `Redis is not reachable at ${shown} (${reason}). Start it with \`redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no\`, or point REDIS_URL at a running server.`,
-    )
-  }
-}
-
-let node: ReturnType<typeof createClient>
+let node: NodeRedisClient
 let io: Redis
 
 beforeAll(async () => {
-  await requireRedis(REDIS_URL)
-  node = createClient({ url: REDIS_URL })
-  node.on('error', () => {})
-  await node.connect()
-  io = new Redis(REDIS_URL, { lazyConnect: true })
-  await io.connect()
+  ;({ node, io } = await connectRedisClients())
 })
 
-afterAll(async () => {
-  if (node?.isOpen) {
-    await deleteKeys(`${RUN}*`)
-    node.destroy()
-  }
-  io?.disconnect()
-})
+afterAll(() => closeRedisClients({ node, io }, RUN))
 
 async function deleteKeys(pattern: string): Promise<void> {
   for await (const keys of node.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
@@ -202,14 +178,3 @@ describe('redisStreamsSink', () => {
     expect(io.status).toBe('ready')
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}

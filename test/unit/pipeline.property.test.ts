@@ -68,9 +68,11 @@ describe('pipeline property: random sources, sink failures, delays and restarts'
           // A source re-sends what was given back until it is taken, as a poller that does not advance.
           const sources: Source[] = plays.map((batches, i) => ({
             name: `src${i}`,
-            async start(emit) {
+            async start(emit, signal) {
               for (const batch of batches) {
+                // Re-sent until taken, like a poller that does not advance — and gone once the pipeline stops.
                 for (;;) {
+                  if (signal.aborted) return
                   try {
                     await emit(batch)
                     break
@@ -104,7 +106,7 @@ describe('pipeline property: random sources, sink failures, delays and restarts'
           const caughtUp = () =>
             sinks.every((k) => [...expected].every(([id, e]) => k.store.get(id)?.version === e.version)) &&
             Object.values(pipeline.metrics().sinks).every((c) => c.pending === 0)
-          for (let i = 0; i < 2000 && !caughtUp(); i++) await sleep(2)
+          for (let i = 0; i < 5000 && !caughtUp(); i++) await sleep(2)
           await pipeline.stop({ deadlineMs: 100 })
 
           for (const { store, writesByMatch } of sinks) {

@@ -2,78 +2,50 @@ import { z } from 'zod'
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { ProviderHttpError } from '../../http/errors.js'
-import type { HttpTimeouts } from '../../http/transport.js'
 import type { Source } from '../../pipeline/contracts.js'
 import { EventLedger } from '../headline/event-ledger.js'
 import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
-import { iso, nextUtcMidnight, type PollClock, systemClock } from '../headline/poll-clock.js'
+import { iso, nextUtcMidnight, systemClock } from '../headline/poll-clock.js'
+import { fn, HeadlinePollerOptionsSchema, MINUTE } from '../headline/poller-options.js'
 import type { ApiFootballWarning } from './api-football-options.js'
 import { type ApiFootballClient, createApiFootballClient } from './client.js'
 import { API_FOOTBALL_PLANS, FINAL_STATUSES } from './map-api-football.js'
 import { parseApiFootballFixture } from './parse-fixture.js'
 
-const MINUTE = 60_000
 const MAX_IDS = 20
 
 const id = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
-const fn = <T>() => z.custom<T>((v) => typeof v === 'function')
 const PlanSchema = z.union([
   z.enum(['free', 'pro', 'ultra', 'mega']),
   z.object({ perMinute: z.int().positive(), perDay: z.int().positive().optional() }),
 ])
 
-export const ApiFootballPollerOptionsSchema = z
-  .object({
-    apiKey: z.string().min(1),
-    host: z.enum(['api-sports', 'rapidapi']).default('api-sports'),
-    /** Fixture ids to follow until each has finished. */
-    fixtures: z.array(id).min(1).optional(),
-    /** League ids: follow their fixtures in play (`fixtures?live=39-61`). */
-    leagues: z.array(id).min(1).optional(),
-    /** Follow every fixture in play (`fixtures?live=all`). */
-    live: z.literal(true).optional(),
-    /** The plan's limits: a name (free: 10/min, 100/day) or your own numbers. Default free. */
-    plan: PlanSchema.default('free'),
-    fetch: fn<typeof globalThis.fetch>().optional(),
-    clock: z
-      .custom<PollClock>((v) => typeof v === 'object' && v !== null && 'now' in v && 'sleep' in v)
-      .optional(),
-    timeouts: z.custom<HttpTimeouts>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Never poll a fixture more often than this. Default 15 s (the provider refreshes every 15 s). */
-    minIntervalMs: z.int().positive().default(15_000),
-    /** Between polls during half-time, breaks and interruptions. Default 5 min. */
-    breakIntervalMs: z
-      .int()
-      .positive()
-      .default(5 * MINUTE),
-    /** Before a kick-off that is late. Default 2 min. */
-    prematchIntervalMs: z
-      .int()
-      .positive()
-      .default(2 * MINUTE),
-    /** The final poll comes this long after a fixture is seen finished (late corrections). Default 60 s. */
-    finalPollDelayMs: z.int().nonnegative().default(MINUTE),
-    /** Live and leagues modes, while nothing is in play. Default 10 min (never more than a quarter of the day's budget). */
-    idleIntervalMs: z
-      .int()
-      .positive()
-      .default(10 * MINUTE),
-    /** Live and leagues modes: stop once every fixture followed has finished and none is in play. */
-    stopWhenIdle: z.boolean().default(false),
-    /** Failed polls in a row (network, timeouts, 5xx) before `start` gives up. Default 20. */
-    maxConsecutiveFailures: z.int().positive().default(20),
-    includeRaw: z.boolean().default(false),
-    onWarning: fn<(warning: ApiFootballWarning) => void>().optional(),
-    /** Every failed request, with when the poller tries again: retries are visible. */
-    onError: fn<(error: Error, info: { retryAt: string }) => void>().optional(),
-    name: z.string().min(1).default('api-football'),
-    /** Jitter source for backoff, [0, 1). */
-    random: fn<() => number>().optional(),
-  })
-  .refine((o) => [o.fixtures, o.leagues, o.live].filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of fixtures, leagues or live: true',
-  })
+export const ApiFootballPollerOptionsSchema = HeadlinePollerOptionsSchema.extend({
+  apiKey: z.string().min(1),
+  host: z.enum(['api-sports', 'rapidapi']).default('api-sports'),
+  /** Fixture ids to follow until each has finished. */
+  fixtures: z.array(id).min(1).optional(),
+  /** League ids: follow their fixtures in play (`fixtures?live=39-61`). */
+  leagues: z.array(id).min(1).optional(),
+  /** Follow every fixture in play (`fixtures?live=all`). */
+  live: z.literal(true).optional(),
+  /** The plan's limits: a name (free: 10/min, 100/day) or your own numbers. Default free. */
+  plan: PlanSchema.default('free'),
+  /** Never poll a fixture more often than this. Default 15 s (the provider refreshes every 15 s). */
+  minIntervalMs: z.int().positive().default(15_000),
+  /** Live and leagues modes, while nothing is in play. Default 10 min (never more than a quarter of the day's budget). */
+  idleIntervalMs: z
+    .int()
+    .positive()
+    .default(10 * MINUTE),
+  /** Live and leagues modes: stop once every fixture followed has finished and none is in play. */
+  stopWhenIdle: z.boolean().default(false),
+  onWarning: fn<(warning: ApiFootballWarning) => void>().optional(),
+  name: z.string().min(1).default('api-football'),
+}).refine((o) => [o.fixtures, o.leagues, o.live].filter((v) => v !== undefined).length === 1, {
+  message: 'give exactly one of fixtures, leagues or live: true',
+})
 export type ApiFootballPollerOptions = z.input<typeof ApiFootballPollerOptionsSchema>
 type Options = z.output<typeof ApiFootballPollerOptionsSchema>
 

@@ -2,72 +2,47 @@ import { z } from 'zod'
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { ProviderHttpError } from '../../http/errors.js'
-import type { HttpTimeouts } from '../../http/transport.js'
 import type { Source } from '../../pipeline/contracts.js'
 // The budget, clock and ledger are shared with the API-Football poller.
 import { EventLedger } from '../headline/event-ledger.js'
 import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
-import { iso, type PollClock, systemClock } from '../headline/poll-clock.js'
+import { iso, systemClock } from '../headline/poll-clock.js'
+import { fn, HeadlinePollerOptionsSchema, MINUTE } from '../headline/poller-options.js'
 import { createFootballDataClient, type FootballDataClient } from './client.js'
 import type { FootballDataWarning } from './football-data-options.js'
 import { FOOTBALL_DATA_PLANS, FOOTBALL_DATA_STATUSES } from './map-football-data.js'
 import { parseFootballDataMatch } from './parse-match.js'
 
-const MINUTE = 60_000
 const id = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
-const fn = <T>() => z.custom<T>((v) => typeof v === 'function')
 
-export const FootballDataPollerOptionsSchema = z
-  .object({
-    token: z.string().min(1),
-    /** Match ids to follow until each has finished. */
-    matches: z.array(id).min(1).optional(),
-    /** Competition codes or ids (PL, CL, 2021): follow today's matches of these. */
-    competitions: z
-      .array(z.union([z.string().min(1), z.int().positive()]).transform(String))
-      .min(1)
-      .optional(),
-    /** The plan: free (10/min), standard (30/min), advanced or pro (60/min), or your own numbers. Default free. */
-    plan: z
-      .union([z.enum(['free', 'standard', 'advanced', 'pro']), z.object({ perMinute: z.int().positive() })])
-      .default('free'),
-    fetch: fn<typeof globalThis.fetch>().optional(),
-    clock: z
-      .custom<PollClock>((v) => typeof v === 'object' && v !== null && 'now' in v && 'sleep' in v)
-      .optional(),
-    timeouts: z.custom<HttpTimeouts>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Never poll a match more often than this. Default 20 s. */
-    minIntervalMs: z.int().positive().default(20_000),
-    /** Between polls during half-time, breaks and suspensions. Default 5 min. */
-    breakIntervalMs: z
-      .int()
-      .positive()
-      .default(5 * MINUTE),
-    /** Before a kick-off that is late. Default 2 min. */
-    prematchIntervalMs: z
-      .int()
-      .positive()
-      .default(2 * MINUTE),
-    /** The final poll comes this long after a match is seen finished. Default 60 s. */
-    finalPollDelayMs: z.int().nonnegative().default(MINUTE),
-    /** Competitions mode: how often today's list is read again. Default 15 min. */
-    discoveryIntervalMs: z
-      .int()
-      .positive()
-      .default(15 * MINUTE),
-    /** Competitions mode: stop once every match of the day has finished. */
-    stopWhenIdle: z.boolean().default(false),
-    maxConsecutiveFailures: z.int().positive().default(20),
-    includeRaw: z.boolean().default(false),
-    onWarning: fn<(warning: FootballDataWarning) => void>().optional(),
-    onError: fn<(error: Error, info: { retryAt: string }) => void>().optional(),
-    name: z.string().min(1).default('football-data'),
-    random: fn<() => number>().optional(),
-  })
-  .refine((o) => (o.matches === undefined) !== (o.competitions === undefined), {
-    message: 'give exactly one of matches or competitions',
-  })
+export const FootballDataPollerOptionsSchema = HeadlinePollerOptionsSchema.extend({
+  token: z.string().min(1),
+  /** Match ids to follow until each has finished. */
+  matches: z.array(id).min(1).optional(),
+  /** Competition codes or ids (PL, CL, 2021): follow today's matches of these. */
+  competitions: z
+    .array(z.union([z.string().min(1), z.int().positive()]).transform(String))
+    .min(1)
+    .optional(),
+  /** The plan: free (10/min), standard (30/min), advanced or pro (60/min), or your own numbers. Default free. */
+  plan: z
+    .union([z.enum(['free', 'standard', 'advanced', 'pro']), z.object({ perMinute: z.int().positive() })])
+    .default('free'),
+  /** Never poll a match more often than this. Default 20 s. */
+  minIntervalMs: z.int().positive().default(20_000),
+  /** Competitions mode: how often today's list is read again. Default 15 min. */
+  discoveryIntervalMs: z
+    .int()
+    .positive()
+    .default(15 * MINUTE),
+  /** Competitions mode: stop once every match of the day has finished. */
+  stopWhenIdle: z.boolean().default(false),
+  onWarning: fn<(warning: FootballDataWarning) => void>().optional(),
+  name: z.string().min(1).default('football-data'),
+}).refine((o) => (o.matches === undefined) !== (o.competitions === undefined), {
+  message: 'give exactly one of matches or competitions',
+})
 export type FootballDataPollerOptions = z.input<typeof FootballDataPollerOptionsSchema>
 type Options = z.output<typeof FootballDataPollerOptionsSchema>
 

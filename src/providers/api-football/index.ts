@@ -1,5 +1,6 @@
 export type { BudgetSnapshot, PlanLimits } from '../headline/poll-budget.js'
 export { type PollClock, systemClock } from '../headline/poll-clock.js'
+export type { NextPoll } from '../headline/poller-options.js'
 export {
   type ApiFootballEvent,
   ApiFootballEventSchema,
@@ -32,5 +33,4 @@ export {
   type ApiFootballPoller,
   type ApiFootballPollerOptions,
   createApiFootballPoller,
-  type NextPoll,
 } from './poller.js'

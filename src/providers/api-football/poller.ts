@@ -7,7 +7,13 @@ import { EventLedger } from '../headline/event-ledger.js'
 import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
 import { iso, nextUtcMidnight, systemClock } from '../headline/poll-clock.js'
-import { fn, HeadlinePollerOptionsSchema, MINUTE } from '../headline/poller-options.js'
+import {
+  fn,
+  HeadlinePollerOptionsSchema,
+  MINUTE,
+  type NextPoll,
+  nextPollOf,
+} from '../headline/poller-options.js'
 import type { ApiFootballWarning } from './api-football-options.js'
 import { type ApiFootballClient, createApiFootballClient } from './client.js'
 import { API_FOOTBALL_PLANS, FINAL_STATUSES } from './map-api-football.js'
@@ -50,16 +56,6 @@ export type ApiFootballPollerOptions = z.input<typeof ApiFootballPollerOptionsSc
 type Options = z.output<typeof ApiFootballPollerOptionsSchema>
 
 /** One followed fixture, as `nextPolls()` reports it. */
-export interface NextPoll {
-  matchId: string
-  /** The status seen last (`fixture.status.short`). */
-  status?: string
-  /** When the next poll of this fixture is due (ISO); absent once done. */
-  dueAt?: string
-  lastPolledAt?: string
-  /** `final`: finished, one last poll to come; `done`: no more polls. */
-  phase: 'active' | 'final' | 'done'
-}
 
 export interface ApiFootballPoller extends Source {
   /** Requests used and left, per minute and per day, and the spacing kept now. */
@@ -208,14 +204,7 @@ export function createApiFootballPoller(options: ApiFootballPollerOptions): ApiF
   return {
     name: opts.name,
     budget: () => budget.snapshot(clock.now()),
-    nextPolls: () =>
-      [...tracked.values()].map((t) => {
-        const next: NextPoll = { matchId: t.id, phase: t.phase }
-        if (t.status) next.status = t.status
-        if (t.phase !== 'done') next.dueAt = iso(Math.max(t.due, clock.now()))
-        if (t.lastPolledAt !== undefined) next.lastPolledAt = iso(t.lastPolledAt)
-        return next
-      }),
+    nextPolls: () => [...tracked.values()].map((t) => nextPollOf(t, clock.now())),
 
     async start(emit, signal) {
       if (running)

@@ -8,7 +8,13 @@ import { EventLedger } from '../headline/event-ledger.js'
 import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
 import { iso, systemClock } from '../headline/poll-clock.js'
-import { fn, HeadlinePollerOptionsSchema, MINUTE } from '../headline/poller-options.js'
+import {
+  fn,
+  HeadlinePollerOptionsSchema,
+  MINUTE,
+  type NextPoll,
+  nextPollOf,
+} from '../headline/poller-options.js'
 import { createFootballDataClient, type FootballDataClient } from './client.js'
 import type { FootballDataWarning } from './football-data-options.js'
 import { FOOTBALL_DATA_PLANS, FOOTBALL_DATA_STATUSES } from './map-football-data.js'
@@ -46,13 +52,7 @@ export const FootballDataPollerOptionsSchema = HeadlinePollerOptionsSchema.exten
 export type FootballDataPollerOptions = z.input<typeof FootballDataPollerOptionsSchema>
 type Options = z.output<typeof FootballDataPollerOptionsSchema>
 
-export interface FootballDataNextPoll {
-  matchId: string
-  status?: string
-  dueAt?: string
-  lastPolledAt?: string
-  phase: 'active' | 'final' | 'done'
-}
+export type FootballDataNextPoll = NextPoll
 
 export interface FootballDataPoller extends Source {
   budget(): BudgetSnapshot
@@ -147,14 +147,7 @@ export function createFootballDataPoller(options: FootballDataPollerOptions): Fo
   return {
     name: opts.name,
     budget: () => budget.snapshot(clock.now()),
-    nextPolls: () =>
-      [...tracked.values()].map((t) => {
-        const next: FootballDataNextPoll = { matchId: t.id, phase: t.phase }
-        if (t.status) next.status = t.status
-        if (t.phase !== 'done') next.dueAt = iso(Math.max(t.due, clock.now()))
-        if (t.lastPolledAt !== undefined) next.lastPolledAt = iso(t.lastPolledAt)
-        return next
-      }),
+    nextPolls: () => [...tracked.values()].map((t) => nextPollOf(t, clock.now())),
 
     async start(emit, signal) {
       if (running)

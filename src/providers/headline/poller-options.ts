@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { HttpTimeouts } from '../../http/transport.js'
-import type { PollClock } from './poll-clock.js'
+import { iso, type PollClock } from './poll-clock.js'
 
 export const MINUTE = 60_000
 
@@ -34,3 +34,27 @@ export const HeadlinePollerOptionsSchema = z.object({
   /** Jitter source for backoff, [0, 1). */
   random: fn<() => number>().optional(),
 })
+
+/** What a headline poller reports per match for health: its status and when it polls next. */
+export interface NextPoll {
+  matchId: string
+  /** The status seen last. */
+  status?: string
+  /** When the next poll of this match is due (ISO); absent once done. */
+  dueAt?: string
+  lastPolledAt?: string
+  /** `final`: finished, one last poll to come; `done`: no more polls. */
+  phase: 'active' | 'final' | 'done'
+}
+
+/** A tracked match as `nextPolls()` reports it. */
+export function nextPollOf(
+  t: { id: string; status?: string; phase: NextPoll['phase']; due: number; lastPolledAt?: number },
+  now: number,
+): NextPoll {
+  const next: NextPoll = { matchId: t.id, phase: t.phase }
+  if (t.status) next.status = t.status
+  if (t.phase !== 'done') next.dueAt = iso(Math.max(t.due, now))
+  if (t.lastPolledAt !== undefined) next.lastPolledAt = iso(t.lastPolledAt)
+  return next
+}

@@ -13,7 +13,7 @@ import {
   type XmlElement,
 } from './opta-xml.js'
 import { emptyMatchInfo, type OptaMatchInfo, readF7 } from './parse-f7.js'
-import { toFinite, toId, toInteger } from './read-fields.js'
+import { readEventCore, toId, toInteger } from './read-fields.js'
 
 const PROVIDER = 'opta'
 const DEFAULT_OPTIONS = OptaF24OptionsSchema.parse({})
@@ -154,24 +154,11 @@ function readEvent(value: unknown, index: number): OptaRawEvent {
   const id = toId(a.id)
   const at = id === undefined ? `Event[${index}]` : label({ eventLabel: 'Event' }, { index, id })
   if (id === undefined) fail(at, 'id', a.id, 'the event id')
-  const typeId = toInteger(a.type_id)
-  if (!(typeId >= 0)) fail(at, 'type_id', a.type_id, 'a type id')
-  const periodId = toInteger(a.period_id)
-  if (!(periodId >= 0)) fail(at, 'period_id', a.period_id, 'a period id')
-  const min = toInteger(a.min)
-  if (!(min >= 0)) fail(at, 'min', a.min, 'a whole number of minutes')
-  const sec = toInteger(a.sec)
-  if (!(sec >= 0 && sec <= 59)) fail(at, 'sec', a.sec, '0 to 59')
-  const outcome = toInteger(a.outcome)
-  if (!(outcome >= 0)) fail(at, 'outcome', a.outcome, '0 or 1')
-  let x: number | undefined
-  let y: number | undefined
-  if (a.x !== undefined || a.y !== undefined) {
-    x = toFinite(a.x)
-    y = toFinite(a.y)
-    if (!(x >= -50 && x <= 150)) fail(at, 'x', a.x, 'a coordinate (-50 to 150)')
-    if (!(y >= -50 && y <= 150)) fail(at, 'y', a.y, 'a coordinate (-50 to 150)')
-  }
+  const { typeId, periodId, min, sec, outcome, x, y } = readEventCore(
+    a,
+    { typeId: 'type_id', periodId: 'period_id', min: 'min', sec: 'sec' },
+    (field, value, expected) => fail(at, field, value, expected),
+  )
   // `timestamp_utc` (newer feeds) is explicit; `timestamp` is London wall-clock time.
   const utc = a.timestamp_utc
   const stamp = utc !== undefined ? utc : a.timestamp

@@ -22,7 +22,7 @@ import {
   unwrapMatch,
   xmlOrJson,
 } from './parse-ma1.js'
-import { toFinite, toId, toInteger } from './read-fields.js'
+import { readEventCore, toId, toInteger } from './read-fields.js'
 
 const PROVIDER = 'statsperform'
 const DEFAULT_OPTIONS = StatsPerformMA3OptionsSchema.parse({})
@@ -189,24 +189,11 @@ function readEvent(value: unknown, index: number, xml: boolean): OptaRawEvent {
   const id = toId(a.id)
   const at = id === undefined ? `event[${index}]` : label({ eventLabel: 'event' }, { index, id })
   if (id === undefined) fail(at, 'id', a.id, 'the event id')
-  const typeId = toInteger(a.typeId)
-  if (!(typeId >= 0)) fail(at, 'typeId', a.typeId, 'a type id')
-  const periodId = toInteger(a.periodId)
-  if (!(periodId >= 0)) fail(at, 'periodId', a.periodId, 'a period id')
-  const min = toInteger(a.timeMin)
-  if (!(min >= 0)) fail(at, 'timeMin', a.timeMin, 'a whole number of minutes')
-  const sec = toInteger(a.timeSec)
-  if (!(sec >= 0 && sec <= 59)) fail(at, 'timeSec', a.timeSec, '0 to 59')
-  const outcome = toInteger(a.outcome)
-  if (!(outcome >= 0)) fail(at, 'outcome', a.outcome, '0 or 1')
-  let x: number | undefined
-  let y: number | undefined
-  if (a.x !== undefined || a.y !== undefined) {
-    x = toFinite(a.x)
-    y = toFinite(a.y)
-    if (!(x >= -50 && x <= 150)) fail(at, 'x', a.x, 'a coordinate (-50 to 150)')
-    if (!(y >= -50 && y <= 150)) fail(at, 'y', a.y, 'a coordinate (-50 to 150)')
-  }
+  const { typeId, periodId, min, sec, outcome, x, y } = readEventCore(
+    a,
+    { typeId: 'typeId', periodId: 'periodId', min: 'timeMin', sec: 'timeSec' },
+    (field, value, expected) => fail(at, field, value, expected),
+  )
   const time = typeof a.timeStamp === 'string' ? parseOptaTime(a.timeStamp, 'decimal', 'utc') : undefined
   if (time === undefined) fail(at, 'timeStamp', a.timeStamp, 'a UTC date-time "YYYY-MM-DDTHH:MM:SS.mmmZ"')
   // MA3 has no version attribute: its last-modified time (epoch ms) orders revisions of an event.

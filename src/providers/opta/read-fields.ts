@@ -41,3 +41,44 @@ export function toId(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined
   return undefined
 }
+
+/** The fields every Opta event carries, whatever the feed calls them (F24 `type_id`, MA3 `typeId`, …). */
+export interface EventCore {
+  typeId: number
+  periodId: number
+  min: number
+  sec: number
+  outcome: number
+  x: number | undefined
+  y: number | undefined
+}
+
+/**
+ * Reads and checks the fields F24 and MA3 events share, in one place so the two feeds check them alike.
+ * `fail` names the feed and the event.
+ */
+export function readEventCore(
+  a: Record<string, unknown>,
+  names: { typeId: string; periodId: string; min: string; sec: string },
+  fail: (field: string, value: unknown, expected: string) => never,
+): EventCore {
+  const typeId = toInteger(a[names.typeId])
+  if (!(typeId >= 0)) fail(names.typeId, a[names.typeId], 'a type id')
+  const periodId = toInteger(a[names.periodId])
+  if (!(periodId >= 0)) fail(names.periodId, a[names.periodId], 'a period id')
+  const min = toInteger(a[names.min])
+  if (!(min >= 0)) fail(names.min, a[names.min], 'a whole number of minutes')
+  const sec = toInteger(a[names.sec])
+  if (!(sec >= 0 && sec <= 59)) fail(names.sec, a[names.sec], '0 to 59')
+  const outcome = toInteger(a.outcome)
+  if (!(outcome >= 0)) fail('outcome', a.outcome, '0 or 1')
+  let x: number | undefined
+  let y: number | undefined
+  if (a.x !== undefined || a.y !== undefined) {
+    x = toFinite(a.x)
+    y = toFinite(a.y)
+    if (!(x >= -50 && x <= 150)) fail('x', a.x, 'a coordinate (-50 to 150)')
+    if (!(y >= -50 && y <= 150)) fail('y', a.y, 'a coordinate (-50 to 150)')
+  }
+  return { typeId, periodId, min, sec, outcome, x, y }
+}

@@ -213,3 +213,31 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
+
+/**
+ * The writes of one sink: each bounded by `timeoutMs` (past it the write may still land, which is harmless:
+ * the sinks are idempotent), typed as RedisError, and awaited by close(); refused once closed.
+ */
+export function trackedWrites(sink: string, timeoutMs: number) {
+  const inflight = new Set<Promise<unknown>>()
+  let closed = false
+  return {
+    async run(what: string, work: () => Promise<unknown>): Promise<void> {
+      if (closed) throw new MatchfeedError(`${sink}: write after close()`, { code: 'sink_closed' })
+      const op = withTimeout(work(), timeoutMs, what).catch((error: unknown) => {
+        throw error instanceof MatchfeedError ? error : redisError(what, error)
+      })
+      inflight.add(op)
+      try {
+        await op
+      } finally {
+        inflight.delete(op)
+      }
+    },
+    /** Refuses new writes and waits for those in flight. */
+    async drain(): Promise<void> {
+      closed = true
+      await Promise.allSettled([...inflight])
+    },
+  }
+}

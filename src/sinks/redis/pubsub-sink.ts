@@ -1,8 +1,7 @@
-import { MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
-import { lazyConnection, type RedisConnectionOptions, redisError, withTimeout } from './client.js'
+import { lazyConnection, type RedisConnectionOptions, trackedWrites } from './client.js'
 
 export interface RedisPubSubSinkOptions extends RedisConnectionOptions {
   /**
@@ -45,8 +44,7 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
   const timeoutMs = options.timeoutMs ?? 5_000
   // id → highest version published, least recently published first: bounded, in this process only.
   const published = new Map<string, number>()
-  const inflight = new Set<Promise<void>>()
-  let closed = false
+  const writes = trackedWrites('redisPubSubSink', timeoutMs)
   let publishedCount = 0
   let skipped = 0
 
@@ -85,22 +83,12 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
     name: options.name ?? 'redis-pubsub',
     channel,
     async write(batch) {
-      if (closed) throw new MatchfeedError('redisPubSubSink: write after close()', { code: 'sink_closed' })
       const events = validateMatchEvents(batch)
       if (events.length === 0) return
-      const op = withTimeout(publish(events), timeoutMs, 'publish').catch((error: unknown) => {
-        throw error instanceof MatchfeedError ? error : redisError('publish', error)
-      })
-      inflight.add(op)
-      try {
-        await op
-      } finally {
-        inflight.delete(op)
-      }
+      await writes.run('publish', () => publish(events))
     },
     async close() {
-      closed = true
-      await Promise.allSettled([...inflight])
+      await writes.drain()
       await connection.close()
     },
     get published() {

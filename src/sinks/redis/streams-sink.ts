@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
@@ -7,9 +6,8 @@ import {
   lazyConnection,
   type RedisConnection,
   type RedisConnectionOptions,
-  redisError,
   replyCode,
-  withTimeout,
+  trackedWrites,
 } from './client.js'
 
 export interface RedisStreamsSinkOptions extends RedisConnectionOptions {
@@ -98,8 +96,7 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
   const maxLenArg = Number.isFinite(maxLen) && maxLen > 0 ? String(Math.floor(maxLen)) : '0'
   const ttlArg = String(Math.max(0, Math.floor(options.seenTtlSeconds ?? 7 * 24 * 3600)))
   const timeoutMs = options.timeoutMs ?? 10_000
-  const inflight = new Set<Promise<void>>()
-  let closed = false
+  const writes = trackedWrites('redisStreamsSink', timeoutMs)
   let appended = 0
   let skipped = 0
 
@@ -150,23 +147,12 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
     key,
     seenKey,
     async write(batch) {
-      if (closed) throw new MatchfeedError('redisStreamsSink: write after close()', { code: 'sink_closed' })
       const events = validateMatchEvents(batch) // free for a batch already validated
       if (events.length === 0) return
-      // Past the timeout the append may still land: harmless, it is idempotent.
-      const op = withTimeout(append(events), timeoutMs, 'append to stream').catch((error: unknown) => {
-        throw error instanceof MatchfeedError ? error : redisError('append to stream', error)
-      })
-      inflight.add(op)
-      try {
-        await op
-      } finally {
-        inflight.delete(op)
-      }
+      await writes.run('append to stream', () => append(events))
     },
     async close() {
-      closed = true
-      await Promise.allSettled([...inflight])
+      await writes.drain()
       await connection.close()
     },
     get appended() {

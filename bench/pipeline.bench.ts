@@ -1,38 +1,11 @@
 // Pipeline overhead with memory sinks: events/s in batches of 100, the latency it adds at a steady
 // 10k events/s, and heap before/after 10 million events over 1,000 matches. Not a test: figures go to notes.
 import { pathToFileURL } from 'node:url'
-import type { MatchEvent } from '../src/event/schema.js'
 import { validateMatchEvents } from '../src/event/validate.js'
 import { createPipeline, type Sink } from '../src/pipeline/index.js'
+import { benchEvents } from './events.js'
 
-function events(match: number, from: number, count: number): MatchEvent[] {
-  const batch: MatchEvent[] = []
-  for (let n = from; n < from + count; n++) {
-    const providerEventId = `e${n}`
-    const matchId = `m${match}`
-    batch.push({
-      id: `opta:${matchId}:${providerEventId}`,
-      provider: 'opta',
-      providerEventId,
-      matchId,
-      seq: n,
-      version: 0,
-      deleted: false,
-      type: 'pass',
-      result: 'complete',
-      period: 1,
-      periodTime: n / 10,
-      minute: 0,
-      second: 0,
-      team: { id: 't1', side: 'home' },
-      player: { id: 'p1' },
-      x: 50,
-      y: 30,
-      providerType: '1',
-    })
-  }
-  return batch
-}
+const events = benchEvents
 
 // A sink that only counts: the bench measures the pipeline, not a store.
 const counting = (): Sink & { count: number } => ({

@@ -9,35 +9,14 @@ import { from as copyFrom } from 'pg-copy-streams'
 import type { MatchEvent } from '../src/event/schema.js'
 import { migrate, postgresSink, type Queryable } from '../src/sinks/postgres/index.js'
 import { toColumns } from '../src/sinks/postgres/postgres-sink.js'
+import { benchEvent } from './events.js'
 
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `mf_bench_${process.pid}`
 
+/** `count` events from number `offset`, spread over 20 matches. */
 function events(count: number, offset: number): MatchEvent[] {
-  return Array.from({ length: count }, (_, i) => {
-    const n = offset + i
-    const matchId = `m${n % 20}`
-    return {
-      id: `opta:${matchId}:e${n}`,
-      provider: 'opta',
-      providerEventId: `e${n}`,
-      matchId,
-      seq: n,
-      version: 0,
-      deleted: false,
-      type: 'pass',
-      result: 'complete',
-      period: 1,
-      periodTime: n / 10,
-      minute: 1,
-      second: 0,
-      team: { id: 't1', side: 'home' },
-      player: { id: 'p1' },
-      x: 50,
-      y: 30,
-      providerType: '1',
-    }
-  })
+  return Array.from({ length: count }, (_, i) => benchEvent((offset + i) % 20, offset + i))
 }
 
 async function time(fn: () => Promise<void>): Promise<number> {

@@ -9,39 +9,11 @@ import type { MatchEvent } from '../src/event/schema.js'
 import { validateMatchEvents } from '../src/event/validate.js'
 import { createPipeline } from '../src/pipeline/index.js'
 import { type RedisClientLike, redisStreamsSink } from '../src/sinks/redis/index.js'
+import { benchEvents } from './events.js'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-function events(match: number, from: number, count: number): MatchEvent[] {
-  const batch: MatchEvent[] = []
-  for (let n = from; n < from + count; n++) {
-    const providerEventId = `e${n}`
-    const matchId = `m${match}`
-    batch.push({
-      id: `opta:${matchId}:${providerEventId}`,
-      provider: 'opta',
-      providerEventId,
-      matchId,
-      seq: n,
-      version: 0,
-      deleted: false,
-      type: 'pass',
-      result: 'complete',
-      period: 1,
-      periodTime: n / 10,
-      minute: 0,
-      second: 0,
-      team: { id: 't1', side: 'home' },
-      player: { id: 'p1' },
-      x: 50,
-      y: 30,
-      endX: 60,
-      endY: 40,
-      providerType: '1',
-    })
-  }
-  return batch
-}
+const events = benchEvents
 
 /** Batches of one match each, round-robin over `matches`, validated as a parser's output is. */
 function batches(total: number, size: number, matches: number): MatchEvent[][] {

@@ -1,19 +1,34 @@
-// `npm run bench`: every benchmark, one after the other, figures printed as tables and one JSON line at the end.
-import { run as handler } from './handler.bench.js'
-import { run as opta } from './opta.bench.js'
-import { run as pipeline } from './pipeline.bench.js'
-import { run as postgres } from './postgres.bench.js'
-import { run as redis } from './redis.bench.js'
-import { run as statsbomb } from './statsbomb.bench.js'
-import { run as verify } from './verify.bench.js'
+// `npm run bench`: every benchmark, one after the other, each in a process of its own so that one's heap and
+// compiled code do not colour the next. Each prints its tables, then one JSON line; the JSON lines are
+// gathered into one at the end.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
-const results = {
-  verify: await verify(),
-  handler: await handler(),
-  statsbomb: await statsbomb(),
-  opta: await opta(),
-  pipeline: await pipeline(),
-  postgres: await postgres(),
-  redis: await redis(),
+const BENCHES = ['verify', 'handler', 'statsbomb', 'opta', 'pipeline', 'postgres', 'redis']
+
+function runBench(name: string): Promise<unknown> {
+  const file = fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url))
+  const child = spawn(process.execPath, [...process.execArgv, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let output = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    process.stdout.write(chunk)
+    output += chunk
+  })
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      const last = output.trim().split('\n').pop() ?? ''
+      if (code !== 0) resolve({ failed: `exit ${code ?? signal}` })
+      else resolve(last.startsWith('{') ? JSON.parse(last) : null)
+    })
+  })
+}
+
+const results: Record<string, unknown> = {}
+for (const name of BENCHES) {
+  console.log(`\n== ${name}`)
+  results[name] = await runBench(name)
 }
 console.log(JSON.stringify(results))
+if (Object.values(results).some((r) => typeof r === 'object' && r !== null && 'failed' in r))
+  process.exitCode = 1

@@ -4,5 +4,10 @@
  * keeps the id unambiguous even when a provider's own event id does.
  */
 export function matchEventId(provider: string, matchId: string, providerEventId: string): string {
-  return `${provider}:${matchId}:${providerEventId}`
+  return `${matchEventIdPrefix(provider, matchId)}${providerEventId}`
+}
+
+/** The part of every id of one match before the provider's event id: parsers build it once per match. */
+export function matchEventIdPrefix(provider: string, matchId: string): string {
+  return `${provider}:${matchId}:`
 }

@@ -282,6 +282,13 @@ describe('parseStatsBombEvents on a hand-written match', () => {
       ['abcdef01-2', 0],
       ['abcdef01-1', 1],
     ])
+    // Same low bits: the second probes past the first in the file's prefix table.
+    expect(versions(['1000000a', '2000000a', '1000000a', '2000000a'])).toEqual([
+      ['1000000a', 0],
+      ['2000000a', 0],
+      ['1000000a', 1],
+      ['2000000a', 1],
+    ])
     expect(versions(['event-1', 'event-2', 'event-1', 'event-1'])).toEqual([
       ['event-1', 0],
       ['event-2', 0],
@@ -292,6 +299,44 @@ describe('parseStatsBombEvents on a hand-written match', () => {
 
   it('returns valid MatchEvents only', () => {
     for (const event of events) expect(MatchEventSchema.safeParse(event).success).toBe(true)
+  })
+
+  it('shares one frozen ref per team and per player; a differently named team gets its own', () => {
+    const withPlayer = events.filter((e) => e.player?.id === at(5).player!.id)
+    expect(withPlayer.length).toBeGreaterThan(1)
+    for (const e of withPlayer) expect(e.player).toBe(at(5).player)
+    expect(Object.isFrozen(at(5).player)).toBe(true)
+    expect(Object.isFrozen(at(5).team)).toBe(true)
+    expect(() => {
+      ;(at(5).team as { name?: string }).name = 'changed'
+    }).toThrow(TypeError)
+    const renamed = parse(
+      withEvent(19, (e) => {
+        e.team = { id: 200, name: 'Rovers' }
+      }),
+    )
+    const team = renamed.find((e) => e.seq === 19)!.team
+    expect(team).toEqual({ id: '200', name: 'Rovers', side: 'away' })
+    const others = renamed.filter((e) => e.team?.id === '200' && e.seq !== 19)
+    expect(others.length).toBeGreaterThan(0)
+    for (const e of others) expect(e.team).toEqual({ id: '200', name: 'Valley Rovers', side: 'away' })
+  })
+
+  it('converts locations off the tenth-of-a-yard grid as well as those on it', () => {
+    // On the grid (a table entry) and off it (converted directly); v2 file: the cell centre is 0.05 yards in.
+    for (const [x, y] of [
+      [61.3, 0.1],
+      [60.25, 40.125],
+    ] as const) {
+      const events = withEvent(19, (e) => {
+        e.location = [x, y]
+      })
+      const moved = parse(events).find((e) => e.seq === 19)!
+      expect([moved.x, moved.y]).toEqual([
+        toCanonicalX('statsbomb', x - 0.05),
+        toCanonicalY('statsbomb', y - 0.05),
+      ])
+    }
   })
 })
 

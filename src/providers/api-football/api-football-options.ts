@@ -1,16 +1,22 @@
 import { z } from 'zod'
+import {
+  addedMinutes,
+  goalCount,
+  minuteOfMatch,
+  ProviderRefSchema,
+  providerRefId,
+  unixSeconds,
+} from '../headline/headline-fields.js'
 
 const id = z.union([z.string().min(1), z.int()]).transform(String)
 const matchId = id.refine((v) => !v.includes(':'), 'must not contain ":"')
-const nullableInt = z.int().nullish()
 const nullableString = z.string().nullish()
 
-/** `{ id, name }` as API-Football sends it: either part may be null (lower leagues often lack player ids). */
-const RefSchema = z.object({ id: z.union([z.int(), z.string()]).nullish(), name: nullableString }).nullish()
+const RefSchema = ProviderRefSchema
 
 /** One item of `response[]` in `fixtures/events`, or of `events[]` in a fixture. */
 export const ApiFootballEventSchema = z.object({
-  time: z.object({ elapsed: z.int().nonnegative(), extra: nullableInt }),
+  time: z.object({ elapsed: minuteOfMatch, extra: addedMinutes }),
   team: RefSchema,
   player: RefSchema,
   assist: RefSchema,
@@ -24,13 +30,13 @@ const LineupPlayerSchema = z.object({ player: RefSchema })
 
 /** One team of `lineups[]`: only the players are read, to check substitutions. */
 export const ApiFootballLineupSchema = z.object({
-  team: z.object({ id: z.union([z.int(), z.string()]).nullish() }).nullish(),
+  team: z.object({ id: providerRefId }).nullish(),
   startXI: z.array(LineupPlayerSchema).nullish(),
   substitutes: z.array(LineupPlayerSchema).nullish(),
 })
 
 const TeamSchema = z.object({ id: z.int(), name: nullableString })
-const GoalsSchema = z.object({ home: nullableInt, away: nullableInt })
+const GoalsSchema = z.object({ home: goalCount, away: goalCount })
 
 /**
  * One item of `fixtures?id=`, `fixtures?ids=` or `fixtures?live=all`. `status.extra` appears only in
@@ -40,13 +46,13 @@ export const ApiFootballFixtureSchema = z.object({
   fixture: z.object({
     id: z.int(),
     date: nullableString,
-    timestamp: nullableInt,
-    periods: z.object({ first: nullableInt, second: nullableInt }).nullish(),
+    timestamp: unixSeconds,
+    periods: z.object({ first: unixSeconds, second: unixSeconds }).nullish(),
     status: z.object({
       long: nullableString,
       short: z.string().min(1),
-      elapsed: nullableInt,
-      extra: nullableInt,
+      elapsed: minuteOfMatch.nullish(),
+      extra: addedMinutes,
     }),
   }),
   teams: z.object({ home: TeamSchema, away: TeamSchema }),

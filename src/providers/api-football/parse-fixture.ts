@@ -3,7 +3,7 @@ import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
-import { validatedBatch } from '../../event/validate.js'
+import { markValidated } from '../../event/validate.js'
 import {
   type ClockPlace,
   clockSeq,
@@ -16,6 +16,7 @@ import {
   periodSteps,
   placeOnClock,
   playerRef,
+  providerText,
   refKey,
   SHOOTOUT_COMMENT,
   type StatusStep,
@@ -60,7 +61,8 @@ const statuses: Record<string, { kind: string } | undefined> = API_FOOTBALL_STAT
  * match statuses from `fixture.status`. Events have no ids in API-Football: `providerEventId` is a key
  * built from the event itself (see docs/providers/api-football.md), stable when the provider inserts
  * or re-orders events between polls. Unknown types, details and statuses become `generic` events and a
- * warning. An error envelope or a malformed payload throws ProviderPayloadError naming the field.
+ * warning. An error envelope or a malformed payload throws ProviderPayloadError naming the field. The
+ * output is valid by construction: the fuzz and conformance suites hold every event to MatchEventSchema.
  */
 export function parseApiFootballFixture(payload: unknown, options?: ApiFootballParseOptions): MatchEvent[] {
   const opts = checkOptions(options)
@@ -77,7 +79,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
     } else {
       events.push(...eventsResponse(body, '', undefined, opts))
     }
-    return validatedBatch(events)
+    return markValidated(events)
   }
   if (body === null || typeof body !== 'object') {
     throw new ProviderPayloadError(
@@ -88,7 +90,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
   }
   const envelope = body as Record<string, unknown>
   checkErrors(envelope.errors)
-  if ('fixture' in envelope) return validatedBatch(fixtureEvents(envelope, '', opts))
+  if ('fixture' in envelope) return markValidated(fixtureEvents(envelope, '', opts))
   if (!('response' in envelope)) {
     throw new ProviderPayloadError(PROVIDER, 'response', 'missing: not an API-Football response envelope')
   }
@@ -109,7 +111,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
       `"${get}" is not a fixtures or fixtures/events response (no match events in it)`,
     )
   }
-  return validatedBatch(events)
+  return markValidated(events)
 }
 
 function checkOptions(options: ApiFootballParseOptions | undefined): Options {
@@ -131,7 +133,7 @@ function checkErrors(errors: unknown): void {
   throw new ProviderPayloadError(
     PROVIDER,
     `errors.${key}`,
-    `the provider answered an error: ${String(message)}`,
+    `the provider answered an error: ${providerText(message)}`,
   )
 }
 

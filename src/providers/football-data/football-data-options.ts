@@ -1,16 +1,26 @@
 import { z } from 'zod'
+import {
+  addedMinutes,
+  goalCount,
+  MAX_MINUTE,
+  minuteOfMatch,
+  ProviderRefSchema,
+  providerRefId,
+} from '../headline/headline-fields.js'
 
-const nullableInt = z.int().nullish()
 const nullableString = z.string().nullish()
 /** `minute` was a string ("90") in older responses and is an int in v4. */
 const minute = z
-  .union([z.int().nonnegative(), z.string().regex(/^\d+$/, 'must be a whole number')])
+  .union([
+    minuteOfMatch,
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().max(MAX_MINUTE)),
+  ])
   .nullish()
   .transform((v) => (v === null || v === undefined ? undefined : Number(v)))
 
-const RefSchema = z.object({ id: z.union([z.int(), z.string()]).nullish(), name: nullableString }).nullish()
-const PairSchema = z.object({ home: nullableInt, away: nullableInt }).nullish()
-const PersonSchema = z.object({ id: z.union([z.int(), z.string()]).nullish(), name: nullableString })
+const RefSchema = ProviderRefSchema
+const PairSchema = z.object({ home: goalCount, away: goalCount }).nullish()
+const PersonSchema = z.object({ id: providerRefId, name: nullableString })
 
 const TeamSchema = z.object({
   id: z.int().nullish(),
@@ -28,7 +38,7 @@ export const FootballDataMatchSchema = z.object({
   utcDate: nullableString,
   status: z.string().min(1),
   minute,
-  injuryTime: nullableInt,
+  injuryTime: addedMinutes,
   lastUpdated: nullableString,
   homeTeam: TeamSchema,
   awayTeam: TeamSchema,
@@ -45,7 +55,7 @@ export const FootballDataMatchSchema = z.object({
     .array(
       z.object({
         minute,
-        injuryTime: nullableInt,
+        injuryTime: addedMinutes,
         type: z.string().min(1),
         team: RefSchema,
         scorer: RefSchema,

@@ -107,6 +107,19 @@ export function playerRef(
   return name ? { id: `name:${name}`, name } : undefined
 }
 
+/** A provider's error text for a message: a string as is, anything else as short JSON (never throws). */
+export function providerText(value: unknown): string {
+  if (typeof value === 'string') return value
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  } catch {
+    text = undefined
+  }
+  if (text === undefined) return `(${typeof value})`
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text
+}
+
 export function isoFromUnixSeconds(seconds: number | null | undefined): string | undefined {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return undefined
   return new Date(seconds * 1000).toISOString()

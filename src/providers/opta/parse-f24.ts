@@ -26,7 +26,7 @@ const qualifierLabel = (id: number) => `Q(qualifier_id=${id})`
  *
  * Throws ProviderPayloadError naming the field (`Event[12](id=1510681159).x`) and the reason for anything it
  * cannot read — a DTD or entity declaration, malformed or truncated XML, another feed, a missing or garbled
- * attribute — never a partial result. The output is sorted by `seq` and validated once against MatchEvent v1.
+ * attribute — never a partial result. The output is sorted by `seq`, valid MatchEvents by construction.
  */
 export function parseOptaF24(xml: string | Uint8Array, options?: OptaF24Options): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)

@@ -36,7 +36,7 @@ type Json = Readonly<Record<string, unknown>>
  * goal time (qualifier 374) London time. `ma1` (the match's MA1, JSON or XML) adds the line-ups' full names.
  *
  * Throws ProviderPayloadError naming the field (`event[12](id=2328589789).x`) and the reason for anything it
- * cannot read, never a partial result. The output is sorted by `seq` and validated once.
+ * cannot read, never a partial result. The output is sorted by `seq`, valid MatchEvents by construction.
  */
 export function parseStatsPerformMA3(
   json: string | Uint8Array | object,

@@ -4,6 +4,7 @@ import { ProviderPayloadError } from '../../src/errors.js'
 import { latestVersions } from '../../src/event/merge.js'
 import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
 import { type FootballDataWarning, parseFootballDataMatch } from '../../src/providers/football-data/index.js'
+import { knockoutMatch } from '../helpers/football-data.js'
 
 const PAID = readFileSync(
   new URL('../fixtures/football-data/match-440001-paid-own-goals.json', import.meta.url),
@@ -222,29 +223,8 @@ describe('parseFootballDataMatch: the free tier, snapshot by snapshot', () => {
 })
 
 describe('parseFootballDataMatch: extra time, shoot-outs, suspensions', () => {
-  function knockout(): AnyJson {
-    const body = JSON.parse(PAID)
-    body.status = 'FINISHED'
-    body.score = {
-      winner: 'AWAY_TEAM',
-      duration: 'PENALTY_SHOOTOUT',
-      fullTime: { home: 4, away: 5 },
-      halfTime: { home: 1, away: 0 },
-      regularTime: { home: 1, away: 1 },
-      extraTime: { home: 0, away: 0 },
-      penalties: { home: 3, away: 4 },
-    }
-    body.goals = [body.goals[0], { ...body.goals[2], minute: 80, score: { home: 1, away: 1 } }]
-    body.penalties = [
-      { player: { id: 7004, name: 'Cole Palmer' }, team: { id: null, name: null }, scored: true },
-      { player: { id: 7004, name: 'Cole Palmer' }, team: { id: 61, name: 'Chelsea FC' }, scored: false },
-      { player: { id: 8003, name: 'Declan Rice' }, team: { id: null, name: null }, scored: true },
-    ]
-    return body
-  }
-
   it('keeps the in-game penalty out of the shoot-out and the shoot-out out of the score', () => {
-    const events = parseFootballDataMatch(knockout(), undefined, {})
+    const events = parseFootballDataMatch(knockoutMatch(PAID), undefined, {})
     const kicks = events.filter((e) => e.period === 5 && e.type === 'shot')
     expect(kicks.map((e) => [e.providerEventId, e.result, e.team?.side, e.score])).toEqual([
       ['shootout:61:7004:0', null, 'home', undefined],
@@ -256,7 +236,7 @@ describe('parseFootballDataMatch: extra time, shoot-outs, suspensions', () => {
   })
 
   it('takes shoot-out kicks from score.penalties on the free tier', () => {
-    const body = knockout()
+    const body = knockoutMatch(PAID)
     delete body.goals
     delete body.penalties
     delete body.bookings

@@ -643,7 +643,7 @@ function playerRef(ctx: Context, i: number, e: Json, value: unknown, field: stri
   }
   if (name !== undefined) return fail(i, e, `${field}.name`, `expected a string, got ${describe(name)}`)
   const known = ctx.names?.players.get(key)
-  return known === undefined ? { id: key } : { id: key, name: known }
+  return Object.freeze(known === undefined ? { id: key } : { id: key, name: known })
 }
 
 /** A StatsBomb id (a whole number, or a non-empty string) as MatchEvent's string id. */

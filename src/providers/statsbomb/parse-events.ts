@@ -92,6 +92,7 @@ interface Context {
   byId: Map<string, Json> | undefined
   /** Player refs by StatsBomb id, shared by the player's events (frozen): most events name a player. */
   players: Map<unknown, PlayerRef>
+  details: Details
 }
 
 /**
@@ -234,6 +235,18 @@ function createContext(
     versions: undefined,
     byId: undefined,
     players: new Map(),
+    details: {
+      type: 'generic',
+      result: null,
+      setPiece: undefined,
+      bodyPart: undefined,
+      card: undefined,
+      related: undefined,
+      end: undefined,
+      endFidelity: xyV2 ? 'v2' : 'v1',
+      ownGoal: false,
+      drop: false,
+    },
   }
 }
 
@@ -279,133 +292,10 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   }
 
   const mapping = TYPES[typeId]
-  let eventType: EventType = mapping === undefined ? 'generic' : mapping.type
-  let result: EventResult | null = null
-  let setPiece: SetPiece | undefined
-  let bodyPart: BodyPart | undefined
-  let card: Card | undefined
-  let related: PlayerRef | undefined
-  let end: readonly number[] | undefined
-  let endFidelity: Fidelity = ctx.xy
-  let ownGoal = false
-  switch (mapping?.resolve) {
-    case 'pass': {
-      const pass = sub(i, e, e.pass, 'pass', true)!
-      const outcome = refId(i, e, pass.outcome, 'pass.outcome')
-      if (outcome < 0) {
-        result = 'complete'
-        // Only a completed pass has a receiver: on a failed one `recipient` is the intended target (kloppy).
-        if (pass.recipient !== undefined) related = playerRef(ctx, i, e, pass.recipient, 'pass.recipient')
-      } else {
-        result = PASS_OUTCOMES[outcome] ?? null
-      }
-      setPiece = SET_PIECES[refId(i, e, pass.type, 'pass.type')]
-      bodyPart = BODY_PARTS[refId(i, e, pass.body_part, 'pass.body_part')]
-      if (pass.end_location !== undefined) end = rawPoint(i, e, pass.end_location, 'pass.end_location', false)
-      break
-    }
-    case 'shot': {
-      const shot = sub(i, e, e.shot, 'shot', true)!
-      result = SHOT_OUTCOMES[refId(i, e, shot.outcome, 'shot.outcome')] ?? null
-      setPiece = SET_PIECES[refId(i, e, shot.type, 'shot.type')]
-      bodyPart = BODY_PARTS[refId(i, e, shot.body_part, 'shot.body_part')]
-      if (shot.end_location !== undefined) end = rawPoint(i, e, shot.end_location, 'shot.end_location', true)
-      endFidelity = ctx.shot
-      break
-    }
-    case 'dribble': {
-      const dribble = sub(i, e, e.dribble, 'dribble', false)
-      const outcome = dribble === undefined ? -1 : refId(i, e, dribble.outcome, 'dribble.outcome')
-      result = outcome < 0 ? 'complete' : (DRIBBLE_OUTCOMES[outcome] ?? null)
-      if (e.out === true || (result === 'incomplete' && answeredByDuelOut(ctx, e, i))) result = 'out'
-      break
-    }
-    case 'duel': {
-      const duel = sub(i, e, e.duel, 'duel', false)
-      const duelType = duel === undefined ? -1 : refId(i, e, duel.type, 'duel.type')
-      const outcome = duel === undefined ? -1 : refId(i, e, duel.outcome, 'duel.outcome')
-      result = duelType !== STATSBOMB_DUEL_AERIAL_LOST && DUEL_OUTCOMES[outcome] === 'won' ? 'won' : 'lost'
-      break
-    }
-    case 'fifty_fifty': {
-      const duel = sub(i, e, e['50_50'], '50_50', false)
-      const outcome = duel === undefined ? -1 : refId(i, e, duel.outcome, '50_50.outcome')
-      result = FIFTY_FIFTY_OUTCOMES[outcome] ?? 'lost'
-      break
-    }
-    case 'interception': {
-      const interception = sub(i, e, e.interception, 'interception', false)
-      const outcome =
-        interception === undefined ? -1 : refId(i, e, interception.outcome, 'interception.outcome')
-      result = INTERCEPTION_OUTCOMES[outcome] ?? null
-      break
-    }
-    case 'ball_recovery': {
-      // kloppy: a failed recovery is a lost (loose-ball) duel.
-      const recovery = sub(i, e, e.ball_recovery, 'ball_recovery', false)
-      if (recovery?.recovery_failure === true) {
-        eventType = 'duel'
-        result = 'lost'
-      }
-      break
-    }
-    case 'goalkeeper': {
-      const keeper = sub(i, e, e.goalkeeper, 'goalkeeper', false)
-      const keeperType = keeper === undefined ? -1 : refId(i, e, keeper.type, 'goalkeeper.type')
-      const part = keeper === undefined ? -1 : refId(i, e, keeper.body_part, 'goalkeeper.body_part')
-      bodyPart = BODY_PARTS[part]
-      const rule = GOALKEEPER_TYPES[keeperType] ?? 'generic'
-      if (rule !== 'keeper_sweeper') eventType = rule
-      else {
-        const outcome = refId(i, e, keeper!.outcome, 'goalkeeper.outcome')
-        if (outcome === STATSBOMB_KEEPER_SWEEPER_CLAIM) {
-          eventType = part < 0 || HANDS.includes(part) ? 'goalkeeper' : 'recovery'
-        } else if (STATSBOMB_KEEPER_SWEEPER_CLEAR.includes(outcome)) {
-          eventType = HEAD_OR_FOOT.includes(part) ? 'clearance' : 'goalkeeper'
-        } else eventType = 'generic'
-      }
-      break
-    }
-    case 'foul_committed': {
-      const foul = sub(i, e, e.foul_committed, 'foul_committed', false)
-      if (foul !== undefined) card = CARDS[refId(i, e, foul.card, 'foul_committed.card')]
-      break
-    }
-    case 'bad_behaviour': {
-      const behaviour = sub(i, e, e.bad_behaviour, 'bad_behaviour', false)
-      if (behaviour !== undefined) card = CARDS[refId(i, e, behaviour.card, 'bad_behaviour.card')]
-      if (card !== undefined) eventType = 'card'
-      break
-    }
-    case 'own_goal_against':
-      result = 'own_goal'
-      ownGoal = true
-      break
-    case 'drop':
-      // Own Goal For mirrors the Own Goal Against of the other side: one own goal, one event (kloppy).
-      return undefined
-    case 'substitution': {
-      const substitution = sub(i, e, e.substitution, 'substitution', false)
-      if (substitution?.replacement !== undefined) {
-        related = playerRef(ctx, i, e, substitution.replacement, 'substitution.replacement')
-      }
-      break
-    }
-    case 'clearance': {
-      const clearance = sub(i, e, e.clearance, 'clearance', false)
-      if (clearance !== undefined)
-        bodyPart = BODY_PARTS[refId(i, e, clearance.body_part, 'clearance.body_part')]
-      break
-    }
-    case 'carry': {
-      const carry = sub(i, e, e.carry, 'carry', true)!
-      result = 'complete'
-      if (carry.end_location !== undefined)
-        end = rawPoint(i, e, carry.end_location, 'carry.end_location', false)
-      break
-    }
-  }
-
+  const d = ctx.details
+  readDetails(ctx, e, i, mapping, d)
+  if (d.drop) return undefined
+  const { type: eventType, result, setPiece, bodyPart, card, related, end, endFidelity, ownGoal } = d
   let team: TeamRef | undefined
   let side: Side | undefined
   if (e.team !== undefined) {
@@ -487,6 +377,163 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   }
   if (ctx.includeRaw) event.raw = item
   return event
+}
+
+/**
+ * What the type-specific object (`pass`, `shot`, …) adds to an event, written into one record reused for
+ * every event: no allocation, and `normalise` stays small enough for V8 to inline its helpers (which made
+ * the normalising pass about a fifth faster).
+ */
+interface Details {
+  type: EventType
+  result: EventResult | null
+  setPiece: SetPiece | undefined
+  bodyPart: BodyPart | undefined
+  card: Card | undefined
+  related: PlayerRef | undefined
+  end: readonly number[] | undefined
+  endFidelity: Fidelity
+  ownGoal: boolean
+  drop: boolean
+}
+
+function readDetails(
+  ctx: Context,
+  e: Json,
+  i: number,
+  mapping: StatsBombTypeMapping | undefined,
+  d: Details,
+): void {
+  d.type = mapping === undefined ? 'generic' : mapping.type
+  d.result = null
+  d.setPiece = undefined
+  d.bodyPart = undefined
+  d.card = undefined
+  d.related = undefined
+  d.end = undefined
+  d.endFidelity = ctx.xy
+  d.ownGoal = false
+  d.drop = false
+  switch (mapping?.resolve) {
+    case 'pass': {
+      const pass = sub(i, e, e.pass, 'pass', true)!
+      const outcome = refId(i, e, pass.outcome, 'pass.outcome')
+      if (outcome < 0) {
+        d.result = 'complete'
+        // Only a completed pass has a receiver: on a failed one `recipient` is the intended target (kloppy).
+        if (pass.recipient !== undefined) d.related = playerRef(ctx, i, e, pass.recipient, 'pass.recipient')
+      } else {
+        d.result = PASS_OUTCOMES[outcome] ?? null
+      }
+      d.setPiece = SET_PIECES[refId(i, e, pass.type, 'pass.type')]
+      d.bodyPart = BODY_PARTS[refId(i, e, pass.body_part, 'pass.body_part')]
+      if (pass.end_location !== undefined)
+        d.end = rawPoint(i, e, pass.end_location, 'pass.end_location', false)
+      break
+    }
+    case 'shot': {
+      const shot = sub(i, e, e.shot, 'shot', true)!
+      d.result = SHOT_OUTCOMES[refId(i, e, shot.outcome, 'shot.outcome')] ?? null
+      d.setPiece = SET_PIECES[refId(i, e, shot.type, 'shot.type')]
+      d.bodyPart = BODY_PARTS[refId(i, e, shot.body_part, 'shot.body_part')]
+      if (shot.end_location !== undefined)
+        d.end = rawPoint(i, e, shot.end_location, 'shot.end_location', true)
+      d.endFidelity = ctx.shot
+      break
+    }
+    case 'dribble': {
+      const dribble = sub(i, e, e.dribble, 'dribble', false)
+      const outcome = dribble === undefined ? -1 : refId(i, e, dribble.outcome, 'dribble.outcome')
+      d.result = outcome < 0 ? 'complete' : (DRIBBLE_OUTCOMES[outcome] ?? null)
+      if (e.out === true || (d.result === 'incomplete' && answeredByDuelOut(ctx, e, i))) d.result = 'out'
+      break
+    }
+    case 'duel': {
+      const duel = sub(i, e, e.duel, 'duel', false)
+      const duelType = duel === undefined ? -1 : refId(i, e, duel.type, 'duel.type')
+      const outcome = duel === undefined ? -1 : refId(i, e, duel.outcome, 'duel.outcome')
+      d.result = duelType !== STATSBOMB_DUEL_AERIAL_LOST && DUEL_OUTCOMES[outcome] === 'won' ? 'won' : 'lost'
+      break
+    }
+    case 'fifty_fifty': {
+      const duel = sub(i, e, e['50_50'], '50_50', false)
+      const outcome = duel === undefined ? -1 : refId(i, e, duel.outcome, '50_50.outcome')
+      d.result = FIFTY_FIFTY_OUTCOMES[outcome] ?? 'lost'
+      break
+    }
+    case 'interception': {
+      const interception = sub(i, e, e.interception, 'interception', false)
+      const outcome =
+        interception === undefined ? -1 : refId(i, e, interception.outcome, 'interception.outcome')
+      d.result = INTERCEPTION_OUTCOMES[outcome] ?? null
+      break
+    }
+    case 'ball_recovery': {
+      // kloppy: a failed recovery is a lost (loose-ball) duel.
+      const recovery = sub(i, e, e.ball_recovery, 'ball_recovery', false)
+      if (recovery?.recovery_failure === true) {
+        d.type = 'duel'
+        d.result = 'lost'
+      }
+      break
+    }
+    case 'goalkeeper': {
+      const keeper = sub(i, e, e.goalkeeper, 'goalkeeper', false)
+      const keeperType = keeper === undefined ? -1 : refId(i, e, keeper.type, 'goalkeeper.type')
+      const part = keeper === undefined ? -1 : refId(i, e, keeper.body_part, 'goalkeeper.body_part')
+      d.bodyPart = BODY_PARTS[part]
+      const rule = GOALKEEPER_TYPES[keeperType] ?? 'generic'
+      if (rule !== 'keeper_sweeper') d.type = rule
+      else {
+        const outcome = refId(i, e, keeper!.outcome, 'goalkeeper.outcome')
+        if (outcome === STATSBOMB_KEEPER_SWEEPER_CLAIM) {
+          d.type = part < 0 || HANDS.includes(part) ? 'goalkeeper' : 'recovery'
+        } else if (STATSBOMB_KEEPER_SWEEPER_CLEAR.includes(outcome)) {
+          d.type = HEAD_OR_FOOT.includes(part) ? 'clearance' : 'goalkeeper'
+        } else d.type = 'generic'
+      }
+      break
+    }
+    case 'foul_committed': {
+      const foul = sub(i, e, e.foul_committed, 'foul_committed', false)
+      if (foul !== undefined) d.card = CARDS[refId(i, e, foul.card, 'foul_committed.card')]
+      break
+    }
+    case 'bad_behaviour': {
+      const behaviour = sub(i, e, e.bad_behaviour, 'bad_behaviour', false)
+      if (behaviour !== undefined) d.card = CARDS[refId(i, e, behaviour.card, 'bad_behaviour.card')]
+      if (d.card !== undefined) d.type = 'card'
+      break
+    }
+    case 'own_goal_against':
+      d.result = 'own_goal'
+      d.ownGoal = true
+      break
+    case 'drop':
+      // Own Goal For mirrors the Own Goal Against of the other side: one own goal, one event (kloppy).
+      d.drop = true
+      break
+    case 'substitution': {
+      const substitution = sub(i, e, e.substitution, 'substitution', false)
+      if (substitution?.replacement !== undefined) {
+        d.related = playerRef(ctx, i, e, substitution.replacement, 'substitution.replacement')
+      }
+      break
+    }
+    case 'clearance': {
+      const clearance = sub(i, e, e.clearance, 'clearance', false)
+      if (clearance !== undefined)
+        d.bodyPart = BODY_PARTS[refId(i, e, clearance.body_part, 'clearance.body_part')]
+      break
+    }
+    case 'carry': {
+      const carry = sub(i, e, e.carry, 'carry', true)!
+      d.result = 'complete'
+      if (carry.end_location !== undefined)
+        d.end = rawPoint(i, e, carry.end_location, 'carry.end_location', false)
+      break
+    }
+  }
 }
 
 /** A copy without the undefined keys: MatchEvent leaves an absent field out. */

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { MatchfeedError } from '../../src/errors.js'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { createPipeline } from '../../src/pipeline/index.js'
@@ -72,7 +72,7 @@ describeSinkConformance('postgres (PGlite)', async () => {
 describe('postgresSink', () => {
   it('migrates idempotently, recording each version once', async () => {
     const table = uniqueName('mig')
-    expect(await migrate(pool, { schema, table })).toEqual({ applied: [1, 2] })
+    expect(await migrate(pool, { schema, table })).toEqual({ applied: [1, 2, 3] })
     expect(await migrate(pool, { schema, table })).toEqual({ applied: [] })
     await Promise.all([
       migrate(pool, { schema, table: `${table}_c` }),
@@ -82,7 +82,7 @@ describe('postgresSink', () => {
       `SELECT count(*)::int AS n FROM "${schema}".matchfeed_migrations WHERE target = $1`,
       [`${table}_c`],
     )
-    expect(rows[0].n).toBe(2)
+    expect(rows[0].n).toBe(3)
   })
 
   it('writes a batch far past the 65,535-parameter limit in one statement per maxRows', async () => {
@@ -310,6 +310,56 @@ describe('transactional outbox', () => {
       for (let i = 1; i < seen[m]!.length; i++)
         expect(seen[m]![i]!).toBeGreaterThanOrEqual(seen[m]![i - 1]! - 7)
     }
+  })
+})
+
+describe('outbox pruning', () => {
+  it('deletes done rows older than keepDoneMs, never pending or recent ones; the running relay prunes', async () => {
+    const table = uniqueName('obprune')
+    await migrate(pool, { schema, table })
+    const outbox = `"${schema}"."${table}_outbox"`
+    const sink = postgresSink({ client: pool, schema, table, outbox: true })
+    await sink.write([ev('m', 1), ev('m', 2), ev('m', 3)])
+    const relay = createOutboxRelay({ client: pool, schema, table, sinks: [memorySink()] })
+    expect(await relay.relayOnce()).toBe(3)
+    await sink.write([ev('m', 4)]) // pending
+    // Two of the three done rows were done two days ago.
+    await pool.query(
+      `UPDATE ${outbox} SET done_at = now() - interval '2 days' WHERE id IN (SELECT id FROM ${outbox} ORDER BY id LIMIT 2)`,
+    )
+    const left = async () =>
+      (
+        await pool.query(
+          `SELECT (event->>'seq')::int AS seq, done_at IS NULL AS pending FROM ${outbox} ORDER BY id`,
+        )
+      ).rows
+    expect(
+      await createOutboxRelay({ client: pool, schema, table, sinks: [], keepDoneMs: Infinity }).pruneOnce(),
+    ).toBe(0)
+    expect(await relay.pruneOnce()).toBe(2)
+    expect(await left()).toEqual([
+      { seq: 3, pending: false },
+      { seq: 4, pending: true },
+    ])
+    expect(await relay.pruneOnce()).toBe(0)
+
+    // A running relay prunes when it starts (then once a minute: row 4, done now, stays), and relays row 4.
+    const eager = createOutboxRelay({
+      client: pool,
+      schema,
+      table,
+      sinks: [memorySink()],
+      keepDoneMs: 0,
+      idleMs: 5,
+    })
+    eager.start()
+    await vi.waitFor(async () => expect(await left()).toEqual([{ seq: 4, pending: false }]), {
+      timeout: 5000,
+    })
+    await eager.stop()
+    expect(() => createOutboxRelay({ client: pool, schema, table, sinks: [], keepDoneMs: -1 })).toThrow(
+      /keepDoneMs/,
+    )
   })
 })
 

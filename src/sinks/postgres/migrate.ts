@@ -62,6 +62,8 @@ function migrations(t: ReturnType<typeof tableNames>): string[] {
       done_at timestamptz
     );
     CREATE INDEX IF NOT EXISTS ${ident(`${t.table}_outbox_pending`)} ON ${t.outbox} (id) WHERE done_at IS NULL;`,
+    // 3: the relay prunes done rows by age.
+    `CREATE INDEX IF NOT EXISTS ${ident(`${t.table}_outbox_done`)} ON ${t.outbox} (done_at) WHERE done_at IS NOT NULL;`,
   ]
 }
 

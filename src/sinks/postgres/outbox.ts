@@ -1,3 +1,4 @@
+import { MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import type { Sink } from '../../pipeline/contracts.js'
 import { postgresError, type Queryable, withTransaction } from './db.js'
@@ -11,15 +12,26 @@ export interface OutboxRelayOptions extends TableOptions {
   batchSize?: number
   /** Pause when the outbox is empty. Default 200 ms. */
   idleMs?: number
+  /**
+   * How long done rows stay (a window to look into what was relayed) before the running relay deletes them,
+   * checked once a minute. Default one day; `Infinity` keeps them (prune them yourself then).
+   */
+  keepDoneMs?: number
   onError?: (error: unknown) => void
 }
 
 export interface OutboxRelay {
   /** One round: claims up to `batchSize` rows, delivers them, marks them done. Returns how many. */
   relayOnce(): Promise<number>
+  /** Deletes the rows done more than `keepDoneMs` ago (at most 10,000 a statement). Returns how many. */
+  pruneOnce(): Promise<number>
   start(): void
   stop(): Promise<void>
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const PRUNE_EVERY_MS = 60_000
+const PRUNE_SLICE = 10_000
 
 /**
  * Forwards the transactional outbox to other sinks. Rows are claimed with `FOR UPDATE SKIP LOCKED`, and a
@@ -31,6 +43,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const t = tableNames(options)
   const batchSize = options.batchSize ?? 500
   const idleMs = options.idleMs ?? 200
+  const keepDoneMs = options.keepDoneMs ?? DAY_MS
+  if (!(keepDoneMs >= 0))
+    throw new MatchfeedError('outbox relay: keepDoneMs must be ≥ 0', { code: 'invalid_option' })
   let running: Promise<void> | undefined
   let stopping = false
 
@@ -60,13 +75,41 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  async function pruneOnce(): Promise<number> {
+    if (keepDoneMs === Number.POSITIVE_INFINITY) return 0
+    let pruned = 0
+    try {
+      for (;;) {
+        // In slices, so that a large backlog never holds one long delete.
+        const { rows } = await options.client.query(
+          `WITH old AS (
+             SELECT id FROM ${t.outbox}
+             WHERE done_at IS NOT NULL AND done_at < now() - make_interval(secs => $1)
+             LIMIT ${PRUNE_SLICE})
+           DELETE FROM ${t.outbox} WHERE id IN (SELECT id FROM old) RETURNING 1`,
+          [keepDoneMs / 1000],
+        )
+        pruned += rows.length
+        if (rows.length < PRUNE_SLICE) return pruned
+      }
+    } catch (error) {
+      throw postgresError('outbox prune', error)
+    }
+  }
+
   return {
     relayOnce,
+    pruneOnce,
     start() {
       if (running) return
       stopping = false
       running = (async () => {
+        let nextPrune = 0
         while (!stopping) {
+          if (Date.now() >= nextPrune) {
+            nextPrune = Date.now() + PRUNE_EVERY_MS
+            await pruneOnce().catch((error) => options.onError?.(error))
+          }
           let relayed = 0
           try {
             relayed = await relayOnce()

@@ -1,16 +1,14 @@
-import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { ProviderPayloadError } from '../../src/errors.js'
-import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
+import type { MatchEvent } from '../../src/event/schema.js'
 import { type ApiFootballWarning, parseApiFootballFixture } from '../../src/providers/api-football/index.js'
-import { describeShared, hasShared, readShared, SHARED_DIR } from '../helpers/shared.js'
+import { type CaptureExpectations, itParsesEveryCapture, streamScore } from '../helpers/captures.js'
+import { describeShared, readShared, sharedFiles } from '../helpers/shared.js'
 
 const FOLDER = 'fixtures/api-football'
-const files = hasShared ? readdirSync(join(SHARED_DIR, FOLDER)).sort() : []
+const files = sharedFiles(FOLDER)
 
 /** What each real file gives: a number of events, or the field a typed error names. */
-const EXPECTED: Record<string, number | string> = {
+const EXPECTED: CaptureExpectations = {
   'COMPOSED_error_200_daily_quota_fixtures.json': 'errors.requests',
   'error_200_invalid_key_status.json': 'errors.token',
   'error_200_per_minute_ratelimit_fragment.json': 'errors.rateLimit',
@@ -39,43 +37,14 @@ function raw(file: string): any {
   return JSON.parse(readShared(`${FOLDER}/${file}`))
 }
 
-/** The score a consumer builds from the stream: latest version of each id, deleted ones dropped. */
-function streamScore(events: MatchEvent[]): { home: number; away: number } {
-  const score = { home: 0, away: 0 }
-  for (const e of events) {
-    if (e.deleted || e.type !== 'shot' || e.period === 5 || !e.team?.side) continue
-    if (e.result === 'goal') score[e.team.side]++
-    if (e.result === 'own_goal') score[e.team.side === 'home' ? 'away' : 'home']++
-  }
-  return score
-}
-
 describeShared('API-Football real captures (../shared/fixtures/api-football)', () => {
-  it('has an expectation for every file in the folder', () => {
-    expect(files).toEqual(Object.keys(EXPECTED).sort())
-  })
-
-  it.each(files)('%s gives events or a typed error naming the reason', (file) => {
-    const expected = EXPECTED[file]
-    if (typeof expected === 'number') {
-      const warnings: ApiFootballWarning[] = []
-      const events = parseFile(file, warnings)
-      expect(events).toHaveLength(expected)
-      for (const event of events) expect(MatchEventSchema.safeParse(event).success).toBe(true)
-      expect(new Set(events.map((e) => e.id)).size).toBe(events.length)
-      // Every type, detail and status in the real captures is known; every substitution agrees with the lineups.
-      expect(warnings).toEqual([])
-      return
-    }
-    let error: unknown
-    try {
-      parseFile(file)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(ProviderPayloadError)
-    expect(error).toMatchObject({ provider: 'api-football', field: expected, code: 'invalid_payload' })
-    expect((error as ProviderPayloadError).reason.length).toBeGreaterThan(10)
+  // No warnings either: every substitution agrees with the lineups.
+  itParsesEveryCapture({
+    provider: 'api-football',
+    files,
+    expected: EXPECTED,
+    parse: parseFile,
+    expectReason: (reason) => expect(reason.length).toBeGreaterThan(10),
   })
 
   it('ends every fixture with the provider score (`goals`), live ones included', () => {

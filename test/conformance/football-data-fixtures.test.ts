@@ -1,18 +1,16 @@
-import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { ProviderPayloadError } from '../../src/errors.js'
-import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
+import type { MatchEvent } from '../../src/event/schema.js'
 import { type FootballDataWarning, parseFootballDataMatch } from '../../src/providers/football-data/index.js'
-import { describeShared, hasShared, readShared, SHARED_DIR } from '../helpers/shared.js'
+import { type CaptureExpectations, itParsesEveryCapture, streamScore } from '../helpers/captures.js'
+import { describeShared, readShared, sharedFiles } from '../helpers/shared.js'
 
 const FOLDER = 'fixtures/football-data'
-const files = hasShared ? readdirSync(join(SHARED_DIR, FOLDER)).sort() : []
+const files = sharedFiles(FOLDER)
 const FREE = 'v4_competitions_CL_matches_status_FINISHED_free-tier_Elias-Martinelli-deng.json'
 const PAID = 'v4_matches_330299_official-docs-example_paid-tier.json'
 
 /** What each real file gives: a number of events, or the field a typed error names. */
-const EXPECTED: Record<string, number | string> = {
+const EXPECTED: CaptureExpectations = {
   'error_403_restricted.json': 'errorCode',
   'error_429_rate_limited.json': 'errorCode',
   [FREE]: 159, // 18 matches × 5 status events + 69 goals
@@ -30,41 +28,13 @@ function raw(file: string): any {
   return JSON.parse(readShared(`${FOLDER}/${file}`))
 }
 
-function streamScore(events: MatchEvent[]): { home: number; away: number } {
-  const score = { home: 0, away: 0 }
-  for (const e of events) {
-    if (e.deleted || e.type !== 'shot' || e.period === 5 || !e.team?.side) continue
-    if (e.result === 'goal') score[e.team.side]++
-    if (e.result === 'own_goal') score[e.team.side === 'home' ? 'away' : 'home']++
-  }
-  return score
-}
-
 describeShared('Football-Data real captures (../shared/fixtures/football-data)', () => {
-  it('has an expectation for every file in the folder', () => {
-    expect(files).toEqual(Object.keys(EXPECTED).sort())
-  })
-
-  it.each(files)('%s gives events or a typed error naming the reason', (file) => {
-    const expected = EXPECTED[file]
-    if (typeof expected === 'number') {
-      const warnings: FootballDataWarning[] = []
-      const events = parseFile(file, warnings)
-      expect(events).toHaveLength(expected)
-      for (const event of events) expect(MatchEventSchema.safeParse(event).success).toBe(true)
-      expect(new Set(events.map((e) => e.id)).size).toBe(events.length)
-      expect(warnings).toEqual([])
-      return
-    }
-    let error: unknown
-    try {
-      parseFile(file)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(ProviderPayloadError)
-    expect(error).toMatchObject({ provider: 'football-data', field: expected, code: 'invalid_payload' })
-    expect((error as ProviderPayloadError).reason).toMatch(/^the provider answered an error 4\d\d: /)
+  itParsesEveryCapture({
+    provider: 'football-data',
+    files,
+    expected: EXPECTED,
+    parse: parseFile,
+    expectReason: (reason) => expect(reason).toMatch(/^the provider answered an error 4\d\d: /),
   })
 
   it('free tier (no goals array): every score change is a goal without a scorer; halves and final score match', () => {

@@ -8,25 +8,7 @@ import { MatchEventSchema } from '../../src/event/schema.js'
 import { toCanonicalX, toCanonicalY } from '../../src/pitch/index.js'
 import { OPTA_EVENT_TYPES, parseOptaF24, parseStatsPerformMA3 } from '../../src/providers/opta/index.js'
 import { readMA1 } from '../../src/providers/opta/parse-ma1.js'
-import { describeShared, readSharedNdjson, SHARED_DIR } from '../helpers/shared.js'
-
-interface KloppyLine {
-  id: string
-  type: string
-  name: string
-  result: string | null
-  period: number
-  t: number
-  team: string | null
-  player: string | null
-  loc: { x: number; y: number } | null
-  end: { x: number; y: number; z?: number } | null
-  setPiece: string | null
-  bodyPart: string | null
-  card?: string
-  receiver?: string
-  replacement?: string
-}
+import { describeShared, type KloppyLine, readKloppy, SHARED_DIR } from '../helpers/shared.js'
 
 const CM = 0.01
 const MS = 0.001 + 1e-9
@@ -275,11 +257,7 @@ describeShared('Opta / Stats Perform against kloppy 3.19', () => {
   it('F24 + F7 (opta_f24.xml): agrees with kloppy on ≥ 99.5 % of fields, differences documented', () => {
     const xml = bytes('opta/opta_f24.xml').toString('utf8')
     const events = parseOptaF24(xml, { f7: bytes('opta/opta_f7.xml'), matchId: 'kloppy-opta' })
-    const tally = compare(
-      readSharedNdjson<KloppyLine>('conformance/kloppy/opta_kloppy_f24.ndjson'),
-      events,
-      typeIdsF24(xml),
-    )
+    const tally = compare(readKloppy('opta_kloppy_f24.ndjson'), events, typeIdsF24(xml))
     const rate = report('opta_f24.xml', tally)
     expect(tally.lines).toBe(39)
     expect(rate).toBeGreaterThanOrEqual(0.995)
@@ -293,11 +271,7 @@ describeShared('Opta / Stats Perform against kloppy 3.19', () => {
     for (const e of JSON.parse(ma3.toString('utf8')).liveData.event as { id: number; typeId: number }[]) {
       raw.set(String(e.id), e.typeId)
     }
-    const tally = compare(
-      readSharedNdjson<KloppyLine>('conformance/kloppy/statsperform_ma3.ndjson'),
-      events,
-      raw,
-    )
+    const tally = compare(readKloppy('statsperform_ma3.ndjson'), events, raw)
     const rate = report('statsperform_event_ma3.json', tally)
     expect(tally.lines).toBe(1643)
     expect(rate).toBeGreaterThanOrEqual(0.995)

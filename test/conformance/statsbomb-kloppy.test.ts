@@ -8,25 +8,7 @@ import { latestVersions } from '../../src/event/merge.js'
 import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
 import { toCanonicalX, toCanonicalY } from '../../src/pitch/index.js'
 import { parseStatsBombEvents } from '../../src/providers/statsbomb/index.js'
-import { describeShared, readShared, readSharedNdjson, SHARED_DIR } from '../helpers/shared.js'
-
-interface KloppyLine {
-  id: string
-  type: string
-  name: string
-  result: string | null
-  period: number
-  t: number
-  team: string | null
-  player: string | null
-  loc: { x: number; y: number } | null
-  end: { x: number; y: number; z?: number } | null
-  setPiece: string | null
-  bodyPart: string | null
-  card?: string
-  receiver?: string
-  replacement?: string
-}
+import { describeShared, readKloppy, readShared, SHARED_DIR } from '../helpers/shared.js'
 
 interface Lineup {
   team_id: number
@@ -115,7 +97,7 @@ describeShared('StatsBomb: shared files and kloppy conformance', () => {
       ),
     )
     const byId = new Map(ours.map((e) => [e.providerEventId, e]))
-    const lines = readSharedNdjson<KloppyLine>('conformance/kloppy/statsbomb_15946.ndjson')
+    const lines = readKloppy('statsbomb_15946.ndjson')
     const typesById = new Map<string, string[]>()
     for (const line of lines) typesById.set(line.id, [...(typesById.get(line.id) ?? []), line.type])
     const cardLines = new Map(lines.filter((l) => l.type === 'card').map((l) => [l.id, l.card]))
@@ -267,7 +249,7 @@ describeShared('StatsBomb: shared files and kloppy conformance', () => {
     const after = new Map(changes.map((e) => [e.providerEventId, `${e.score!.home}-${e.score!.away}`]))
     const groups: Record<string, number> = {}
     let state = '0-0'
-    for (const line of readSharedNdjson<KloppyLine>('conformance/kloppy/statsbomb_15946.ndjson')) {
+    for (const line of readKloppy('statsbomb_15946.ndjson')) {
       groups[state] = (groups[state] ?? 0) + 1
       if (line.type === 'shot') state = after.get(line.id) ?? state
     }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe } from 'vitest'
@@ -18,6 +18,11 @@ export function describeShared(name: string, fn: () => void): void {
   else describe.skip(`${name} (skipped: no shared data at ${SHARED_DIR}; set MATCHFEED_SHARED_DIR)`, fn)
 }
 
+/** The files of a shared folder, sorted; none when the shared folder is absent. */
+export function sharedFiles(folder: string): string[] {
+  return hasShared ? readdirSync(join(SHARED_DIR, folder)).sort() : []
+}
+
 export function readShared(path: string): string {
   return readFileSync(join(SHARED_DIR, path), 'utf8')
 }
@@ -27,4 +32,28 @@ export function readSharedNdjson<T>(path: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T)
+}
+
+/** One event of kloppy 3.19's reading of a shared match (`conformance/kloppy/*.ndjson`). */
+export interface KloppyLine {
+  id: string
+  type: string
+  name: string
+  result: string | null
+  period: number
+  t: number
+  team: string | null
+  player: string | null
+  loc: { x: number; y: number } | null
+  end: { x: number; y: number; z?: number } | null
+  setPiece: string | null
+  bodyPart: string | null
+  card?: string
+  receiver?: string
+  replacement?: string
+}
+
+/** kloppy's reading of a shared match, one line per event: `file` in `conformance/kloppy`. */
+export function readKloppy(file: string): KloppyLine[] {
+  return readSharedNdjson<KloppyLine>(`conformance/kloppy/${file}`)
 }

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MatchEventSchema } from '../../src/event/schema.js'
+import { describe, expect, it } from 'vitest'
 import { ProviderHttpError } from '../../src/http/errors.js'
 import {
   type ApiFootballPollerOptions,
@@ -9,32 +6,20 @@ import {
   parseApiFootballFixture,
 } from '../../src/providers/api-football/index.js'
 import {
-  type EmitRecorder,
   type FailureScenario,
   handlers,
-  type MockHandlers,
   recordEmits,
   requestPeaks,
   type SimulatedMatch,
   simulateMatch,
   streamScore,
 } from '../../src/testing/index.js'
+import { expectRisingVersions, type PollerRun, RECORDING, setupProviderServer } from '../helpers/pollers.js'
 
-const RECORDING = readFileSync(
-  new URL('../fixtures/api-football/fixture-900001-own-goal-var.json', import.meta.url),
-  'utf8',
-)
 const KEY = 'af-test-key-0123456789'
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+const server = setupProviderServer()
 
-interface Run {
-  match: SimulatedMatch
-  mock: MockHandlers
-  rec: EmitRecorder
-  errors: { code: string; retryAt: string }[]
+interface Run extends PollerRun<{ code: string; retryAt: string }> {
   finishedAt: number
 }
 
@@ -64,11 +49,7 @@ async function run(
 /** The Done-means checks, for any run that followed a match to its end. */
 async function expectDelivered({ match, mock, rec, finishedAt }: Run, plan = { perMinute: 10, perDay: 100 }) {
   // Every event valid; no (id, version) twice; each id's versions rising, each new version a real change.
-  for (const e of rec.events) expect(MatchEventSchema.safeParse(e).success).toBe(true)
-  expect(rec.duplicates()).toEqual([])
-  const versions = new Map<string, number[]>()
-  for (const e of rec.events) versions.set(e.id, [...(versions.get(e.id) ?? []), e.version])
-  for (const [id, list] of versions) expect(list, id).toEqual([...list].sort((a, b) => a - b))
+  expectRisingVersions(rec)
 
   // After the merge rule, the stream is exactly the provider's final fixture (plus withdrawn events, deleted).
   const final = parseApiFootballFixture(match.apiFootballFixture(finishedAt))

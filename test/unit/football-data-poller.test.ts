@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MatchEventSchema } from '../../src/event/schema.js'
+import { describe, expect, it } from 'vitest'
 import { ProviderHttpError } from '../../src/http/errors.js'
 import {
   createFootballDataPoller,
@@ -9,33 +6,20 @@ import {
   parseFootballDataMatch,
 } from '../../src/providers/football-data/index.js'
 import {
-  type EmitRecorder,
   type FailureScenario,
   handlers,
-  type MockHandlers,
   recordEmits,
   requestPeaks,
   type SimulatedMatch,
   simulateMatch,
   streamScore,
 } from '../../src/testing/index.js'
+import { expectRisingVersions, type PollerRun, RECORDING, setupProviderServer } from '../helpers/pollers.js'
 
-const RECORDING = readFileSync(
-  new URL('../fixtures/api-football/fixture-900001-own-goal-var.json', import.meta.url),
-  'utf8',
-)
 const TOKEN = 'fd-test-token-0123456789'
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+const server = setupProviderServer()
 
-interface Run {
-  match: SimulatedMatch
-  mock: MockHandlers
-  rec: EmitRecorder
-  errors: string[]
-}
+type Run = PollerRun<string>
 
 async function run(
   match: SimulatedMatch,
@@ -59,11 +43,7 @@ async function run(
 }
 
 async function expectDelivered({ match, mock, rec }: Run) {
-  for (const e of rec.events) expect(MatchEventSchema.safeParse(e).success).toBe(true)
-  expect(rec.duplicates()).toEqual([])
-  const versions = new Map<string, number[]>()
-  for (const e of rec.events) versions.set(e.id, [...(versions.get(e.id) ?? []), e.version])
-  for (const [id, list] of versions) expect(list, id).toEqual([...list].sort((a, b) => a - b))
+  expectRisingVersions(rec)
   // Every id once after the merge rule, the withdrawn goal deleted, the provider's final score.
   expect(streamScore(rec.events)).toEqual(match.finalScore)
   const deletedGoals = rec.latest().filter((e) => e.deleted && e.type === 'shot')

@@ -1,21 +1,23 @@
 import { z } from 'zod'
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
-import { ProviderHttpError } from '../../http/errors.js'
 import type { Source } from '../../pipeline/contracts.js'
 import { EventLedger } from '../headline/event-ledger.js'
-import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
 import { iso, nextUtcMidnight, systemClock } from '../headline/poll-clock.js'
+import { type PollResult, pollLoop } from '../headline/poll-loop.js'
 import {
   fn,
   HeadlinePollerOptionsSchema,
   MINUTE,
   type NextPoll,
   nextPollOf,
+  parsePollerOptions,
+  type TrackedMatch,
+  warnOnce,
 } from '../headline/poller-options.js'
 import type { ApiFootballWarning } from './api-football-options.js'
-import { type ApiFootballClient, createApiFootballClient } from './client.js'
+import { type ApiFootballClient, type ApiFootballEnvelope, createApiFootballClient } from './client.js'
 import { API_FOOTBALL_PLANS, FINAL_STATUSES } from './map-api-football.js'
 import { parseApiFootballFixture } from './parse-fixture.js'
 
@@ -64,14 +66,8 @@ export interface ApiFootballPoller extends Source {
   nextPolls(): NextPoll[]
 }
 
-interface Tracked {
-  id: string
-  status?: string
+interface Tracked extends TrackedMatch {
   elapsed?: number
-  kickOff?: number
-  due: number
-  lastPolledAt?: number
-  phase: 'active' | 'final' | 'done'
   misses: number
 }
 
@@ -87,23 +83,13 @@ type Request = { kind: 'ids'; fixtures: Tracked[] } | { kind: 'live' }
  * resolves after the last final poll.
  */
 export function createApiFootballPoller(options: ApiFootballPollerOptions): ApiFootballPoller {
-  const checked = ApiFootballPollerOptionsSchema.safeParse(options)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    throw new MatchfeedError(`api-football: poller option ${formatPath('', issue.path)}: ${issue.message}`, {
-      code: 'invalid_option',
-    })
-  }
-  const opts: Options = checked.data
+  const opts: Options = parsePollerOptions('api-football', ApiFootballPollerOptionsSchema, options)
   const clock = opts.clock ?? systemClock
   const plan: PlanLimits = typeof opts.plan === 'string' ? API_FOOTBALL_PLANS[opts.plan] : opts.plan
   const budget = new RequestBudget(plan)
   const ledger = new EventLedger()
   const tracked = new Map<string, Tracked>()
   const mode: 'fixtures' | 'live' = opts.fixtures ? 'fixtures' : 'live'
-  const random = opts.random ?? Math.random
-  const warned = new Set<string>()
-  let running = false
 
   for (const fixtureId of opts.fixtures ?? []) {
     tracked.set(fixtureId, { id: fixtureId, due: 0, phase: 'active', misses: 0 })
@@ -118,12 +104,7 @@ export function createApiFootballPoller(options: ApiFootballPollerOptions): ApiF
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
   })
 
-  function onWarning(warning: ApiFootballWarning): void {
-    const key = `${warning.matchId}|${warning.field}|${warning.message}`
-    if (warned.has(key)) return // each poll re-reads the whole fixture: say it once
-    warned.add(key)
-    opts.onWarning?.(warning)
-  }
+  const onWarning = warnOnce<ApiFootballWarning>(opts.onWarning)
 
   function open(): Tracked[] {
     return [...tracked.values()].filter((t) => t.phase !== 'done')
@@ -205,87 +186,35 @@ export function createApiFootballPoller(options: ApiFootballPollerOptions): ApiF
     name: opts.name,
     budget: () => budget.snapshot(clock.now()),
     nextPolls: () => [...tracked.values()].map((t) => nextPollOf(t, clock.now())),
-
-    async start(emit, signal) {
-      if (running)
-        throw new MatchfeedError('api-football: this poller is already running', { code: 'already_running' })
-      running = true
-      let failures = 0
-      let retryAt = 0
-      try {
-        for (const t of tracked.values()) t.due = Math.max(t.due, clock.now())
-        while (!signal.aborted) {
-          const now = clock.now()
-          const next = nextRequest(now)
-          if (!next) return
-          // Final polls only wait for the budget; the others also keep the spacing.
-          const finalOnly =
-            next.request.kind === 'ids' && next.request.fixtures.every((t) => t.phase === 'final')
-          const spaced = finalOnly ? 0 : lastRequest + budget.intervalMs
-          const at = Math.max(next.at, retryAt, spaced, budget.earliest(now))
-          if (at > now) {
-            await clock.sleep(at - now, signal)
-            continue
-          }
-          budget.record(now)
-          lastRequest = now
-          if (next.request.kind === 'live') lastLive = now
-          let items: unknown[]
-          try {
-            const response = await poll(next.request, signal)
-            budget.observe(response.rateLimit, clock.now())
-            items = response.body.response
-          } catch (error) {
-            if (signal.aborted) return
-            const wait = onFailure(error, clock.now(), ++failures)
-            retryAt = wait
-            continue
-          }
-          failures = 0
-          retryAt = 0
-          const after = clock.now()
-          const { batch, apply } = readResponse(next.request, items, after)
-          if (batch.length > 0) await emit(batch)
-          ledger.commit(batch)
-          apply()
-        }
-      } catch (error) {
-        if (signal.aborted) return
-        throw error
-      } finally {
-        running = false
-        await client.close()
-      }
-    },
-  }
-
-  /** A failed request: fatal ones end `start`, the rest wait (backoff, or the provider's reset). */
-  function onFailure(error: unknown, now: number, failures: number): number {
-    if (!(error instanceof ProviderHttpError)) throw error
-    let retry: number
-    if (error.code === 'quota_exhausted') {
-      budget.blockUntilDailyReset(now, 'daily quota exhausted')
-      retry = budget.earliest(now)
-    } else if (error.code === 'rate_limited') {
-      budget.block(now + (error.retryAfterMs ?? MINUTE), 'rate limited')
-      retry = budget.earliest(now)
-    } else if (error.retryable) {
-      if (failures > opts.maxConsecutiveFailures) throw error
-      const backoff = Math.min(5 * MINUTE, 2_000 * 2 ** Math.min(failures - 1, 10))
-      retry = now + backoff * (0.5 + random() / 2)
-    } else {
-      throw error // unauthorized, forbidden, a bad request: trying again cannot help
-    }
-    opts.onError?.(error, { retryAt: iso(retry) })
-    return retry
+    start: pollLoop<Request, ApiFootballEnvelope>({
+      provider: 'api-football',
+      options: opts,
+      clock,
+      budget,
+      ledger,
+      tracked,
+      next(now) {
+        const next = nextRequest(now)
+        if (!next) return undefined
+        // Final polls only wait for the budget; the others also keep the spacing.
+        const finalOnly =
+          next.request.kind === 'ids' && next.request.fixtures.every((t) => t.phase === 'final')
+        const spaced = finalOnly ? 0 : lastRequest + budget.intervalMs
+        return { at: Math.max(next.at, spaced), request: next.request }
+      },
+      send(request, now, signal) {
+        lastRequest = now
+        if (request.kind === 'live') lastLive = now
+        return poll(request, signal)
+      },
+      blockOnQuota: (_error, now) => budget.blockUntilDailyReset(now, 'daily quota exhausted'),
+      read: (request, body, now) => readResponse(request, body.response, now),
+      close: () => client.close(),
+    }),
   }
 
   /** A poll's fixtures → the batch to emit, and the state changes to make once it is accepted. */
-  function readResponse(
-    request: Request,
-    items: unknown[],
-    now: number,
-  ): { batch: MatchEvent[]; apply: () => void } {
+  function readResponse(request: Request, items: unknown[], now: number): PollResult {
     const batch: MatchEvent[] = []
     const changes: (() => void)[] = []
     const spacing = interval(now)

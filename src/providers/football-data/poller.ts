@@ -1,19 +1,21 @@
 import { z } from 'zod'
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
-import type { MatchEvent } from '../../event/schema.js'
+import { ProviderPayloadError } from '../../errors.js'
 import { ProviderHttpError } from '../../http/errors.js'
 import type { Source } from '../../pipeline/contracts.js'
-// The budget, clock and ledger are shared with the API-Football poller.
+// The budget, clock, ledger and loop are shared with the API-Football poller.
 import { EventLedger } from '../headline/event-ledger.js'
-import { formatPath } from '../headline/headline.js'
 import { type BudgetSnapshot, type PlanLimits, RequestBudget } from '../headline/poll-budget.js'
 import { iso, systemClock } from '../headline/poll-clock.js'
+import { pollLoop } from '../headline/poll-loop.js'
 import {
   fn,
   HeadlinePollerOptionsSchema,
   MINUTE,
   type NextPoll,
   nextPollOf,
+  parsePollerOptions,
+  type TrackedMatch,
+  warnOnce,
 } from '../headline/poller-options.js'
 import { createFootballDataClient, type FootballDataClient } from './client.js'
 import type { FootballDataWarning } from './football-data-options.js'
@@ -59,16 +61,13 @@ export interface FootballDataPoller extends Source {
   nextPolls(): FootballDataNextPoll[]
 }
 
-interface Tracked {
-  id: string
-  status?: string
-  kickOff?: number
-  due: number
-  lastPolledAt?: number
-  phase: 'active' | 'final' | 'done'
+interface Tracked extends TrackedMatch {
   /** The last snapshot delivered: the base of the next diff. */
   snapshot?: unknown
 }
+
+/** A poll: today's list of the competitions, or one match. */
+type Request = { kind: 'discover' } | { kind: 'match'; match: Tracked }
 
 const statuses: Record<string, { kind: string; final: boolean } | undefined> = FOOTBALL_DATA_STATUSES
 
@@ -80,24 +79,15 @@ const statuses: Record<string, { kind: string; final: boolean } | undefined> = F
  * its state advancing after `emit` resolves. One final poll after FINISHED (or another final status).
  */
 export function createFootballDataPoller(options: FootballDataPollerOptions): FootballDataPoller {
-  const checked = FootballDataPollerOptionsSchema.safeParse(options)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    throw new MatchfeedError(`football-data: poller option ${formatPath('', issue.path)}: ${issue.message}`, {
-      code: 'invalid_option',
-    })
-  }
-  const opts: Options = checked.data
+  const opts: Options = parsePollerOptions('football-data', FootballDataPollerOptionsSchema, options)
   const clock = opts.clock ?? systemClock
   const plan: PlanLimits = typeof opts.plan === 'string' ? FOOTBALL_DATA_PLANS[opts.plan] : opts.plan
   const budget = new RequestBudget(plan)
   const ledger = new EventLedger()
   const tracked = new Map<string, Tracked>()
-  const random = opts.random ?? Math.random
-  const warned = new Set<string>()
-  let running = false
   let discoveryDue = 0
   let discovered = false
+  let lastRequest = Number.NEGATIVE_INFINITY
 
   for (const matchId of opts.matches ?? []) tracked.set(matchId, { id: matchId, due: 0, phase: 'active' })
 
@@ -108,12 +98,7 @@ export function createFootballDataPoller(options: FootballDataPollerOptions): Fo
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
   })
 
-  function onWarning(warning: FootballDataWarning): void {
-    const key = `${warning.matchId}|${warning.field}|${warning.message}`
-    if (warned.has(key)) return
-    warned.add(key)
-    opts.onWarning?.(warning)
-  }
+  const onWarning = warnOnce<FootballDataWarning>(opts.onWarning)
 
   const open = () => [...tracked.values()].filter((t) => t.phase !== 'done')
 
@@ -148,84 +133,64 @@ export function createFootballDataPoller(options: FootballDataPollerOptions): Fo
     name: opts.name,
     budget: () => budget.snapshot(clock.now()),
     nextPolls: () => [...tracked.values()].map((t) => nextPollOf(t, clock.now())),
-
-    async start(emit, signal) {
-      if (running)
-        throw new MatchfeedError('football-data: this poller is already running', { code: 'already_running' })
-      running = true
-      let failures = 0
-      let retryAt = 0
-      let lastRequest = Number.NEGATIVE_INFINITY
-      try {
-        for (const t of tracked.values()) t.due = Math.max(t.due, clock.now())
-        while (!signal.aborted) {
-          const now = clock.now()
-          const competitions = opts.competitions
-          const pending = open().sort((a, b) => a.due - b.due)
-          if (!competitions && pending.length === 0) return
-          if (competitions && opts.stopWhenIdle && discovered && pending.length === 0) return
-          const discover = competitions !== undefined && (discoveryDue <= now || pending.length === 0)
-          const target = discover ? undefined : pending[0]
-          const dueAt = discover ? discoveryDue : target!.due
-          const at = Math.max(dueAt, retryAt, lastRequest + spacing(), budget.earliest(now))
-          if (at > now) {
-            await clock.sleep(at - now, signal)
-            continue
-          }
-          budget.record(now)
-          lastRequest = now
-          let body: Record<string, unknown>
-          try {
-            const response = discover
-              ? await client.matches({ competitions }, signal)
-              : await client.match(target!.id, signal)
-            budget.observe(response.rateLimit, clock.now())
-            body = response.body
-          } catch (error) {
-            if (signal.aborted) return
-            if (error instanceof ProviderHttpError && error.code === 'not_found' && target) {
-              target.phase = 'done'
-              opts.onError?.(error, { retryAt: iso(clock.now()) })
-              continue
-            }
-            retryAt = onFailure(error, clock.now(), ++failures)
-            continue
-          }
-          failures = 0
-          retryAt = 0
-          const after = clock.now()
-          if (discover) {
-            discoverMatches(body, after)
-            continue
-          }
-          const t = target!
-          let batch: MatchEvent[]
-          try {
-            batch = ledger.diffDelta(
-              parseFootballDataMatch(body, t.snapshot, {
-                now: after,
-                includeRaw: opts.includeRaw,
-                onWarning,
-              }),
-            )
-          } catch (error) {
-            if (!(error instanceof ProviderPayloadError)) throw error
-            t.due = after + spacing()
-            opts.onError?.(error, { retryAt: iso(t.due) })
-            continue
-          }
-          if (batch.length > 0) await emit(batch)
-          ledger.commit(batch)
-          advance(t, body, after)
+    start: pollLoop<Request, Record<string, unknown>>({
+      provider: 'football-data',
+      options: opts,
+      clock,
+      budget,
+      ledger,
+      tracked,
+      begin() {
+        lastRequest = Number.NEGATIVE_INFINITY // each run keeps its own spacing
+      },
+      next(now) {
+        const competitions = opts.competitions
+        const pending = open().sort((a, b) => a.due - b.due)
+        if (!competitions && pending.length === 0) return undefined
+        if (competitions && opts.stopWhenIdle && discovered && pending.length === 0) return undefined
+        const discover = competitions !== undefined && (discoveryDue <= now || pending.length === 0)
+        const request: Request = discover ? { kind: 'discover' } : { kind: 'match', match: pending[0]! }
+        const dueAt = request.kind === 'discover' ? discoveryDue : request.match.due
+        return { at: Math.max(dueAt, lastRequest + spacing()), request }
+      },
+      send(request, now, signal) {
+        lastRequest = now
+        return request.kind === 'discover'
+          ? client.matches({ competitions: opts.competitions }, signal)
+          : client.match(request.match.id, signal)
+      },
+      gone(error, request) {
+        if (!(error instanceof ProviderHttpError && error.code === 'not_found' && request.kind === 'match'))
+          return false
+        request.match.phase = 'done'
+        opts.onError?.(error, { retryAt: iso(clock.now()) })
+        return true
+      },
+      blockOnQuota: (error, now) => budget.block(now + (error.retryAfterMs ?? MINUTE), 'quota exhausted'),
+      read(request, body, now) {
+        if (request.kind === 'discover') {
+          discoverMatches(body, now)
+          return undefined
         }
-      } catch (error) {
-        if (signal.aborted) return
-        throw error
-      } finally {
-        running = false
-        await client.close()
-      }
-    },
+        const t = request.match
+        try {
+          const batch = ledger.diffDelta(
+            parseFootballDataMatch(body, t.snapshot, {
+              now,
+              includeRaw: opts.includeRaw,
+              onWarning,
+            }),
+          )
+          return { batch, apply: () => advance(t, body, now) }
+        } catch (error) {
+          if (!(error instanceof ProviderPayloadError)) throw error
+          t.due = now + spacing()
+          opts.onError?.(error, { retryAt: iso(t.due) })
+          return undefined
+        }
+      },
+      close: () => client.close(),
+    }),
   }
 
   /** After a delivered snapshot: the new base, the status, and when (or whether) to poll again. */
@@ -266,25 +231,5 @@ export function createFootballDataPoller(options: FootballDataPollerOptions): Fo
       if (typeof m.status === 'string') t.status = m.status.toUpperCase()
       tracked.set(matchId, t)
     }
-  }
-
-  function onFailure(error: unknown, now: number, failures: number): number {
-    if (!(error instanceof ProviderHttpError)) throw error
-    let retry: number
-    if (error.code === 'rate_limited' || error.code === 'quota_exhausted') {
-      budget.block(
-        now + (error.retryAfterMs ?? MINUTE),
-        error.code === 'rate_limited' ? 'rate limited' : 'quota exhausted',
-      )
-      retry = budget.earliest(now)
-    } else if (error.retryable) {
-      if (failures > opts.maxConsecutiveFailures) throw error
-      const backoff = Math.min(5 * MINUTE, 2_000 * 2 ** Math.min(failures - 1, 10))
-      retry = now + backoff * (0.5 + random() / 2)
-    } else {
-      throw error
-    }
-    opts.onError?.(error, { retryAt: iso(retry) })
-    return retry
   }
 }

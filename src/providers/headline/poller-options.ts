@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { MatchfeedError } from '../../errors.js'
 import type { HttpTimeouts } from '../../http/transport.js'
+import { formatPath } from './headline.js'
 import { iso, type PollClock } from './poll-clock.js'
 
 export const MINUTE = 60_000
@@ -47,6 +49,16 @@ export interface NextPoll {
   phase: 'active' | 'final' | 'done'
 }
 
+/** A followed match, as both headline pollers track it (each adds its own fields). */
+export interface TrackedMatch {
+  id: string
+  status?: string
+  kickOff?: number
+  due: number
+  lastPolledAt?: number
+  phase: NextPoll['phase']
+}
+
 /** A tracked match as `nextPolls()` reports it. */
 export function nextPollOf(
   t: { id: string; status?: string; phase: NextPoll['phase']; due: number; lastPolledAt?: number },
@@ -57,4 +69,33 @@ export function nextPollOf(
   if (t.phase !== 'done') next.dueAt = iso(Math.max(t.due, now))
   if (t.lastPolledAt !== undefined) next.lastPolledAt = iso(t.lastPolledAt)
   return next
+}
+
+/** A poller's options checked against its schema: the first issue as a typed `invalid_option` error. */
+export function parsePollerOptions<S extends z.ZodType>(
+  provider: string,
+  schema: S,
+  options: unknown,
+): z.output<S> {
+  const checked = schema.safeParse(options)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!
+    throw new MatchfeedError(`${provider}: poller option ${formatPath('', issue.path)}: ${issue.message}`, {
+      code: 'invalid_option',
+    })
+  }
+  return checked.data
+}
+
+/** Each poll re-reads the whole match: a warning is passed on once (per match, field and message). */
+export function warnOnce<W extends { matchId: string; field: string; message: string }>(
+  onWarning: ((warning: W) => void) | undefined,
+): (warning: W) => void {
+  const warned = new Set<string>()
+  return (warning) => {
+    const key = `${warning.matchId}|${warning.field}|${warning.message}`
+    if (warned.has(key)) return
+    warned.add(key)
+    onWarning?.(warning)
+  }
 }

@@ -1,5 +1,5 @@
 import { compile, type z } from 'zod'
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
@@ -23,6 +23,7 @@ import {
   statusStepEvents,
   withOccurrences,
 } from '../headline/headline.js'
+import { checkedOptions } from '../options.js'
 import {
   ApiFootballEventSchema,
   ApiFootballFixtureSchema,
@@ -115,12 +116,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
 }
 
 function checkOptions(options: ApiFootballParseOptions | undefined): Options {
-  const checked = ApiFootballParseOptionsSchema.safeParse(options ?? {})
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(`api-football: option ${formatPath('', issue.path)}: ${issue.message}`, {
-    code: 'invalid_option',
-  })
+  return checkedOptions(PROVIDER, ApiFootballParseOptionsSchema, options ?? {})
 }
 
 /** API-Football reports failures in `errors` (an object) with HTTP 200; success has `[]` or `{}`. */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { compile, z } from 'zod'
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { ProviderPayloadError } from '../../errors.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validatedBatch } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
+import { checkedOptions } from '../options.js'
 import {
   CustomEventPayloadSchema,
   type CustomParseOptions,
@@ -56,12 +57,7 @@ export function parseCustomEvents(payload: unknown, options?: CustomParseOptions
 const DEFAULT_OPTIONS: Options = CustomParseOptionsSchema.parse({})
 
 function checkOptions(options: CustomParseOptions): Options {
-  const checked = CustomParseOptionsSchema.safeParse(options)
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(`custom: option ${formatPath(issue.path)}: ${issue.message}`, {
-    code: 'invalid_option',
-  })
+  return checkedOptions('custom', CustomParseOptionsSchema, options)
 }
 
 function decodeJson(provider: string, payload: unknown): unknown {

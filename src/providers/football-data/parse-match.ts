@@ -1,5 +1,5 @@
 import { compile, type z } from 'zod'
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
@@ -25,6 +25,7 @@ import {
   statusStepEvents,
   withOccurrences,
 } from '../headline/headline.js'
+import { checkedOptions } from '../options.js'
 import {
   FootballDataMatchSchema,
   type FootballDataParseOptions,
@@ -97,12 +98,7 @@ export function parseFootballDataMatch(
 }
 
 function checkOptions(options: FootballDataParseOptions | undefined): Options {
-  const checked = FootballDataParseOptionsSchema.safeParse(options ?? {})
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(`football-data: option ${formatPath('', issue.path)}: ${issue.message}`, {
-    code: 'invalid_option',
-  })
+  return checkedOptions(PROVIDER, FootballDataParseOptionsSchema, options ?? {})
 }
 
 /** A match, a list envelope or an array → the matches in it; an error body is a typed error. */

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { MatchfeedError } from '../../errors.js'
 import type { HttpTimeouts } from '../../http/transport.js'
-import { formatPath } from './headline.js'
+import { checkedOptions } from '../options.js'
 import { iso, type PollClock } from './poll-clock.js'
 
 export const MINUTE = 60_000
@@ -77,14 +76,7 @@ export function parsePollerOptions<S extends z.ZodType>(
   schema: S,
   options: unknown,
 ): z.output<S> {
-  const checked = schema.safeParse(options)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    throw new MatchfeedError(`${provider}: poller option ${formatPath('', issue.path)}: ${issue.message}`, {
-      code: 'invalid_option',
-    })
-  }
-  return checked.data
+  return checkedOptions(provider, schema, options, 'poller option')
 }
 
 /** Each poll re-reads the whole match: a warning is passed on once (per match, field and message). */

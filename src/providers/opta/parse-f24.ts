@@ -1,5 +1,6 @@
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
+import { checkedOptions } from '../options.js'
 import { label, normaliseOptaEvents, type OptaMatchContext, type OptaRawEvent } from './normalise-opta.js'
 import { type OptaF24Options, OptaF24OptionsSchema } from './opta-options.js'
 import { parseOptaTime } from './opta-time.js'
@@ -95,15 +96,7 @@ export function parseOptaF24(xml: string | Uint8Array, options?: OptaF24Options)
 }
 
 function checkOptions(options: OptaF24Options) {
-  const checked = OptaF24OptionsSchema.safeParse(options)
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(
-    `opta: option ${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`,
-    {
-      code: 'invalid_option',
-    },
-  )
+  return checkedOptions(PROVIDER, OptaF24OptionsSchema, options)
 }
 
 function wrongRoot(root: string): string {

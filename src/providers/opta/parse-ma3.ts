@@ -1,5 +1,6 @@
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
+import { checkedOptions } from '../options.js'
 import { label, normaliseOptaEvents, type OptaMatchContext, type OptaRawEvent } from './normalise-opta.js'
 import { type StatsPerformMA3Options, StatsPerformMA3OptionsSchema } from './opta-options.js'
 import { parseOptaTime } from './opta-time.js'
@@ -81,13 +82,7 @@ export function parseStatsPerformMA3(
 }
 
 function checkOptions(options: StatsPerformMA3Options) {
-  const checked = StatsPerformMA3OptionsSchema.safeParse(options)
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(
-    `statsperform: option ${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`,
-    { code: 'invalid_option' },
-  )
+  return checkedOptions('statsperform', StatsPerformMA3OptionsSchema, options)
 }
 
 function readJson(body: unknown, meta: OptaMatchInfo): readonly unknown[] {

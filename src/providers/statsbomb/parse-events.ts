@@ -4,6 +4,7 @@ import { matchEventIdPrefix } from '../../event/ids.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { statsBombCellCentre, toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
+import { checkedOptions } from '../options.js'
 import {
   STATSBOMB_BODY_PARTS,
   STATSBOMB_CARDS,
@@ -135,15 +136,7 @@ function checkOptions(options: StatsBombParseOptions | undefined) {
       { code: 'invalid_option' },
     )
   }
-  const checked = StatsBombParseOptionsSchema.safeParse(options)
-  if (checked.success) return checked.data
-  const issue = checked.error.issues[0]!
-  throw new MatchfeedError(
-    `statsbomb: option ${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`,
-    {
-      code: 'invalid_option',
-    },
-  )
+  return checkedOptions(PROVIDER, StatsBombParseOptionsSchema, options)
 }
 
 function readEvents(events: unknown): unknown[] {

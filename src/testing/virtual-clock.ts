@@ -1,4 +1,4 @@
-import type { PollClock } from '../providers/headline/poll-clock.js'
+import { type PollClock, systemClock } from '../providers/headline/poll-clock.js'
 
 /** A clock whose time moves only when someone sleeps (or `advance` is called): a 2-hour match in milliseconds. */
 export interface VirtualClock extends PollClock {
@@ -83,21 +83,6 @@ export function createSystemClock(): VirtualClock {
   return {
     now: () => Date.now(),
     advance: () => {},
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal.aborted) return reject(signal.reason)
-        const timer = setTimeout(
-          () => {
-            signal.removeEventListener('abort', onAbort)
-            resolve()
-          },
-          Math.max(0, ms),
-        )
-        const onAbort = () => {
-          clearTimeout(timer)
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-      }),
+    sleep: systemClock.sleep,
   }
 }

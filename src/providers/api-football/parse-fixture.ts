@@ -1,7 +1,6 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
-import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import {
@@ -10,6 +9,7 @@ import {
   decodeJson,
   formatPath,
   hashRank,
+  headlineEvent,
   isoFromUnixSeconds,
   lastTimes,
   periodEnd,
@@ -269,23 +269,16 @@ function buildEvents(ctx: BuildContext): MatchEvent[] {
       : typeRank(mapping) + (substitutionNumber > 0 ? Math.min(substitutionNumber, 49) : hashRank(key, 50))
     const providerTeamId =
       item.team?.id === null || item.team?.id === undefined ? undefined : String(item.team.id)
-    const event: MatchEvent = {
-      id: matchEventId(PROVIDER, matchId, key),
+    const event = headlineEvent({
       provider: PROVIDER,
-      providerEventId: key,
       matchId,
+      key,
+      place,
       seq: clockSeq(place.period, place.periodTime, rank),
-      version: 0,
-      deleted: false,
       type: mapping?.type ?? 'generic',
       result: mapping?.result ?? null,
-      period: place.period,
-      periodTime: place.periodTime,
-      minute: place.minute,
-      second: 0,
       providerType,
-    }
-    if (place.addedTime !== undefined) event.addedTime = place.addedTime
+    })
     let team = teamRef(providerTeamId, item.team?.name, sideOf)
     // The side a goal counts for: the team given, except for an own goal that names the defender's side.
     let creditedSide: Side | undefined = team?.side
@@ -599,24 +592,17 @@ function scoreGapGoals(
     for (let n = fromEvents[side] + 1; n <= total; n++) {
       const place = placeOnClock(status.elapsed ?? 0, status.extra, maxPeriod)
       const key = `score:${side}:${n}`
-      const event: MatchEvent = {
-        id: matchEventId(PROVIDER, matchId, key),
+      const event = headlineEvent({
         provider: PROVIDER,
-        providerEventId: key,
         matchId,
+        key,
+        place,
         seq: clockSeq(place.period, place.periodTime, 150 + n),
-        version: 0,
-        deleted: false,
         type: 'shot',
         result: 'goal',
-        period: place.period,
-        periodTime: place.periodTime,
-        minute: place.minute,
-        second: 0,
-        team: { ...teams[side], side },
         providerType: 'score_change',
-      }
-      if (place.addedTime !== undefined) event.addedTime = place.addedTime
+      })
+      event.team = { ...teams[side], side }
       out.push(event)
     }
   }

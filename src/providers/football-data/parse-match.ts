@@ -1,7 +1,6 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
 import type { Period, Side } from '../../event/enums.js'
-import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { PERIOD_END_MINUTE, PERIOD_START_MINUTE as START_MINUTE } from '../api-football/map-api-football.js'
@@ -12,6 +11,7 @@ import {
   decodeJson,
   formatPath,
   hashRank,
+  headlineEvent,
   isKeyedByPosition,
   isStatusEvent,
   lastTimes,
@@ -217,24 +217,16 @@ function matchEvents(
   const clock = currentClock(m, prev, now)
   const drafts: Draft[] = []
   const base = (key: string, place: ClockPlace, rank: number, providerType: string): MatchEvent => {
-    const event: MatchEvent = {
-      id: matchEventId(PROVIDER, matchId, key),
+    return headlineEvent({
       provider: PROVIDER,
-      providerEventId: key,
       matchId,
+      key,
+      place,
       seq: clockSeq(place.period, place.periodTime, rank),
-      version: 0,
-      deleted: false,
       type: 'generic',
       result: null,
-      period: place.period,
-      periodTime: place.periodTime,
-      minute: place.minute,
-      second: 0,
       providerType,
-    }
-    if (place.addedTime !== undefined) event.addedTime = place.addedTime
-    return event
+    })
   }
   const team = (id: unknown, name: string | null | undefined): TeamRef | undefined => {
     if (id === null || id === undefined) return undefined

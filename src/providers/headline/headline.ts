@@ -2,7 +2,8 @@
 // clock in whole minutes, no event ids and no coordinates, so they place, key and order events alike.
 import { createHash } from 'node:crypto'
 import { ProviderPayloadError } from '../../errors.js'
-import type { Period } from '../../event/enums.js'
+import type { EventResult, EventType, Period } from '../../event/enums.js'
+import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { PERIOD_END_MINUTE, PERIOD_START_MINUTE } from '../api-football/map-api-football.js'
 
@@ -39,6 +40,38 @@ export function placeOnClock(
   }
   if (added !== undefined && added > 0) place.addedTime = added
   return place
+}
+
+/** The fields every headline event has: keyed, placed on the match clock, version 0, no coordinates. */
+export function headlineEvent(args: {
+  provider: string
+  matchId: string
+  key: string
+  place: ClockPlace
+  seq: number
+  type: EventType
+  result: EventResult | null
+  providerType: string
+}): MatchEvent {
+  const { place } = args
+  const event: MatchEvent = {
+    id: matchEventId(args.provider, args.matchId, args.key),
+    provider: args.provider,
+    providerEventId: args.key,
+    matchId: args.matchId,
+    seq: args.seq,
+    version: 0,
+    deleted: false,
+    type: args.type,
+    result: args.result,
+    period: place.period,
+    periodTime: place.periodTime,
+    minute: place.minute,
+    second: 0,
+    providerType: args.providerType,
+  }
+  if (place.addedTime !== undefined) event.addedTime = place.addedTime
+  return event
 }
 
 /**
@@ -217,49 +250,34 @@ export function statusStepEvents(args: {
   return args.steps.map((step) => {
     if ('key' in step) {
       const key = `status:${step.key}`
-      const event: MatchEvent = {
-        id: `${provider}:${matchId}:${key}`,
+      return headlineEvent({
         provider,
-        providerEventId: key,
         matchId,
+        key,
+        place: step.place,
         seq: step.final
           ? clockSeq(step.place.period, 0, FINAL_STATUS_RANK)
           : clockSeq(step.place.period, step.place.periodTime, 990),
-        version: 0,
-        deleted: false,
         type: step.type,
         result: null,
-        period: step.place.period,
-        periodTime: step.place.periodTime,
-        minute: step.place.minute,
-        second: 0,
         providerType: step.providerType,
-      }
-      if (step.place.addedTime !== undefined) event.addedTime = step.place.addedTime
-      return event
+      })
     }
     const start = step.type === 'period_start'
     const place = start
       ? { period: step.period, minute: PERIOD_START_MINUTE[step.period], periodTime: 0 }
       : periodEnd(step.period, args.lastTime)
     const key = `status:${step.type}:${step.period}`
-    const event: MatchEvent = {
-      id: `${provider}:${matchId}:${key}`,
+    const event = headlineEvent({
       provider,
-      providerEventId: key,
       matchId,
+      key,
+      place,
       seq: clockSeq(step.period, 0, start ? 0 : PERIOD_END_RANK),
-      version: 0,
-      deleted: false,
       type: step.type,
       result: null,
-      period: step.period,
-      periodTime: place.periodTime,
-      minute: place.minute,
-      second: 0,
       providerType: args.periodProviderType,
-    }
-    if (place.addedTime !== undefined) event.addedTime = place.addedTime
+    })
     const timestamp = start ? args.startTimes?.[step.period] : undefined
     if (timestamp) event.timestamp = timestamp
     return event

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { MatchfeedError } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
+import { headerName } from './hmac.js'
+import type { WebhookVerifyFunction } from './request-verifier.js'
 
 /**
  * For pushes that carry no signature (Opta's F-feed push): HTTP Basic credentials and/or a shared-secret
@@ -11,7 +13,7 @@ import { getHeader, type HeaderBag } from './headers.js'
 export function credentialsVerifier(options: {
   basic?: { username: string; password: string }
   header?: { name: string; secret: string }
-}): (body: Uint8Array, headers: HeaderBag) => VerifiedWebhook {
+}): WebhookVerifyFunction {
   if (!options.basic && !options.header) {
     throw new MatchfeedError('credentialsVerifier needs basic and/or header credentials', {
       code: 'invalid_option',
@@ -22,13 +24,17 @@ export function credentialsVerifier(options: {
       throw new MatchfeedError('push credentials must be at least 8 characters', { code: 'invalid_option' })
     }
   }
+  if (options.header) headerName(options.header.name, '', 'header.name')
   const expectedBasic = options.basic
     ? digest(`Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`)
     : undefined
   const expectedHeader = options.header ? digest(options.header.secret) : undefined
-  return (body, headers) => {
+  const checkHeaders = (headers: HeaderBag) => {
     if (expectedBasic) check(headers, 'authorization', expectedBasic)
     if (expectedHeader) check(headers, options.header!.name, expectedHeader)
+  }
+  const verify = (body: Uint8Array, headers: HeaderBag): VerifiedWebhook => {
+    checkHeaders(headers)
     return {
       scheme: 'hmac',
       id: undefined,
@@ -36,6 +42,11 @@ export function credentialsVerifier(options: {
       replayKey: createHash('sha256').update(body).digest('hex'),
     }
   }
+  // Everything is in the headers: a receiver checks them before it reads the body.
+  return Object.assign(verify, {
+    checkHeaders,
+    credentialHeaders: options.header ? ['authorization', options.header.name] : ['authorization'],
+  })
 }
 
 // Compared as SHA-256 digests: equal lengths for timingSafeEqual, and the secret's length does not leak.

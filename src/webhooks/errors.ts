@@ -26,7 +26,8 @@ export interface VerifiedWebhook {
   timestamp: number | undefined
   /**
    * What to de-duplicate on, always something the signature covers: `webhook-id` for standard-webhooks,
-   * the matched signature (lower-case hex) for hmac and timestamped — an unsigned id header could be changed by whoever replays.
+   * the SHA-256 (hex) of the matched signature for hmac and timestamped — an unsigned id header could be changed
+   * by whoever replays, and a hash rather than the signature itself, which could be sent again.
    */
   replayKey: string
 }

@@ -1,29 +1,28 @@
 import { MatchfeedError, ProviderPayloadError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
+import { BodyBudget, type BodyOutcome, type RequestBody, readBody } from './body.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
-import { signHmacSignature, verifyHmacSignature } from './hmac.js'
 import { clientIp, createIpAllowlist, type IpAllowlist } from './ip-allowlist.js'
 import { type NodeListener, toNodeListener } from './node-adapter.js'
+import { createHeaderRedactor } from './redact.js'
 import { createMemorySeenIdStore, type SeenIdStore } from './replay-store.js'
-import { signStandardWebhook, verifyStandardWebhook } from './standard-webhooks.js'
-import { signTimestampedSignature, verifyTimestampedSignature } from './timestamped.js'
+import { toRequestVerifier, type WebhookVerifier } from './request-verifier.js'
 import { type FetchHandler, toFetchHandler } from './web-adapter.js'
 
-type Options<F extends (...args: never[]) => unknown> = Parameters<F>[2]
+export type { BodyReader } from './body.js'
+export type { WebhookVerifier, WebhookVerifyFunction } from './request-verifier.js'
 
-/** How a handler checks a request: one of the three schemes, your own function, or `'none'` (say so explicitly). */
-export type WebhookVerifier =
-  | ({ scheme: 'standard-webhooks' } & Options<typeof verifyStandardWebhook>)
-  | ({ scheme: 'hmac' } & Options<typeof verifyHmacSignature>)
-  | ({ scheme: 'timestamped' } & Options<typeof verifyTimestampedSignature>)
-  | ((body: Uint8Array, headers: HeaderBag) => VerifiedWebhook | Promise<VerifiedWebhook>)
-  | 'none'
-
+/** What `parse`, `onEvents` and the hooks are told about a request. */
 export interface WebhookContext {
-  headers: HeaderBag
-  /** What the verifier established; undefined with `verify: 'none'`. */
+  /**
+   * The request's headers, lower-case, with every credential redacted (`authorization`, `cookie`,
+   * `proxy-authorization`, the signature / credential headers of the verifier, and names such as
+   * `x-api-key` or `x-auth-token`): safe to log.
+   */
+  readonly headers: Readonly<Record<string, string>>
+  /** What the verifier established; undefined with `verify: 'none'` or before verification. */
   delivery: VerifiedWebhook | undefined
   /** The client's address (after trusted proxies), when the adapter knows it. */
   remoteAddress: string | undefined
@@ -37,33 +36,51 @@ export interface WebhookHandlerOptions {
   onEvents: (events: MatchEvent[], context: WebhookContext) => unknown
   /** Bodies above this get 413 before anything is hashed or parsed. Default 1 MiB. */
   maxBodyBytes?: number
+  /** The whole body must arrive within this many milliseconds of the request (408 otherwise). Default 10 s. */
+  bodyTimeoutMs?: number
+  /**
+   * Body bytes being read across all requests at once. A request reserves its declared length (the cap when
+   * it declares none) before its body is read; past the budget, 503 with `Retry-After`. Default 64 MiB,
+   * and at least `maxBodyBytes`.
+   */
+  maxInFlightBodyBytes?: number
+  /**
+   * Answer within this many milliseconds of the request. When `onEvents` is still storing by then, the
+   * sender gets 503 with `Retry-After` while the storing goes on; its retry waits for the same work (no
+   * second copy) and gets 200 once the events are durable. Default 10 s, what senders such as GitHub wait.
+   */
+  respondWithinMs?: number
   /** Replay protection on the delivery id (or the signature when the scheme has no id). Default: in memory, 24 h. */
   replay?: { store?: SeenIdStore; ttlSeconds?: number } | false
   /** Only these addresses or CIDR ranges may call (403 otherwise). */
   allowIps?: readonly string[] | IpAllowlist
   /** Proxies whose X-Forwarded-For is believed. Without this, X-Forwarded-For is ignored. */
   trustedProxies?: readonly string[] | IpAllowlist
-  /** Told about every request that failed on the server's side (5xx). Never given secrets. */
-  onError?: (error: unknown, context: Partial<WebhookContext>) => void
+  /** More header names to redact from what hooks receive (the built-in list is in WebhookContext.headers). */
+  redactHeaders?: readonly string[]
+  /** Told about every request that failed on the server's side (5xx). Never given a credential. */
+  onError?: (error: unknown, context: WebhookContext) => void
+  /** Told when a client went away before its body arrived: the client's doing, never a 5xx nor an `onError`. */
+  onClientAbort?: (context: WebhookContext) => void
 }
 
 export interface WebhookRequest {
   method: string
   headers: HeaderBag
-  /** The body as it arrives, read here under the size cap; or a reader that applies the cap itself. */
-  body: AsyncIterable<Uint8Array> | Uint8Array | BodyReader | null
+  /** The body as it arrives, read here under the size cap and deadline; or a reader that applies them itself. */
+  body: RequestBody
   /** The TCP peer, when known. */
   remoteAddress?: string | undefined
 }
-
-/** Reads at most `maxBytes`; resolves undefined as soon as the body is known to be larger. */
-export type BodyReader = (maxBytes: number) => Promise<Uint8Array | undefined>
 
 export interface WebhookResponse {
   status: number
   headers: Record<string, string>
   body: string
-  /** True when the request body was not read to its end: the connection should be closed. */
+  /**
+   * True when the request body was not read to its end: the Node adapter discards what is left, within a
+   * bound, so the sender sees the answer, then closes the connection.
+   */
   closeConnection?: boolean
 }
 
@@ -77,165 +94,239 @@ export interface WebhookHandler {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024
+const DEFAULT_BODY_TIMEOUT_MS = 10_000
+const DEFAULT_IN_FLIGHT_BODY_BYTES = 64 * 1024 * 1024
+const DEFAULT_RESPOND_WITHIN_MS = 10_000
 const DEFAULT_REPLAY_TTL_SECONDS = 24 * 60 * 60
+const RETRY_AFTER_SECONDS = '5'
 
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new MatchfeedError('maxBodyBytes must be a positive integer', { code: 'invalid_option' })
+  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY)
+  const bodyTimeoutMs = positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS)
+  const respondWithinMs = positiveInteger(
+    'respondWithinMs',
+    options.respondWithinMs,
+    DEFAULT_RESPOND_WITHIN_MS,
+  )
+  const budget = new BodyBudget(
+    positiveInteger(
+      'maxInFlightBodyBytes',
+      options.maxInFlightBodyBytes,
+      Math.max(DEFAULT_IN_FLIGHT_BODY_BYTES, maxBodyBytes),
+    ),
+  )
+  if (budget.maxBytes < maxBodyBytes) {
+    throw new MatchfeedError('maxInFlightBodyBytes must be at least maxBodyBytes', { code: 'invalid_option' })
   }
   if (options.verify === undefined) {
     throw new MatchfeedError(
       "verify is required: a scheme, a function, or 'none' to accept unsigned requests",
-      {
-        code: 'invalid_option',
-      },
+      { code: 'invalid_option' },
     )
   }
-  const verify = toVerifyFn(options.verify)
+  const verifier = toRequestVerifier(options.verify)
+  const redact = createHeaderRedactor([
+    ...(verifier?.credentialHeaders ?? []),
+    ...(options.redactHeaders ?? []),
+  ])
   const allowIps = toAllowlist(options.allowIps)
   const trustedProxies = toAllowlist(options.trustedProxies)
   const replay = options.replay === false ? undefined : options.replay
   const seen = options.replay === false ? undefined : (replay?.store ?? createMemorySeenIdStore())
   const replayTtlMs = (replay?.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS) * 1000
-  const inFlight = new Set<string>()
+  // Deliveries being handled, by replay key: a retry of one waits for it instead of storing a second copy.
+  const inFlight = new Map<string, Promise<WebhookResponse>>()
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
+    const deadline = Date.now() + respondWithinMs
     if (request.method.toUpperCase() !== 'POST') {
-      return json(405, { code: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' })
+      return unread(json(405, { code: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' }))
     }
     const remoteAddress = clientIp(
       request.remoteAddress,
       getHeader(request.headers, 'x-forwarded-for'),
       trustedProxies,
     )
-    const context: WebhookContext = { headers: request.headers, delivery: undefined, remoteAddress }
+    const context: WebhookContext = { headers: redact(request.headers), delivery: undefined, remoteAddress }
     if (allowIps && (remoteAddress === undefined || !allowIps.allows(remoteAddress))) {
-      return json(403, { code: 'forbidden_ip', message: 'this address may not deliver webhooks here' })
+      return unread(
+        json(403, { code: 'forbidden_ip', message: 'this address may not deliver webhooks here' }),
+      )
     }
-
-    const declared = getHeader(request.headers, 'content-length')
-    if (declared !== undefined && Number(declared) > maxBodyBytes) return tooLarge(maxBodyBytes)
-    const body = await readCapped(request.body, maxBodyBytes)
-    if (body === undefined) return tooLarge(maxBodyBytes)
-
-    if (verify) {
-      try {
-        context.delivery = await verify(body, request.headers)
-      } catch (error) {
-        if (error instanceof WebhookVerificationError && error.reason !== 'invalid_secret') {
-          return json(401, { code: error.reason, message: error.message })
-        }
-        return serverError(error, context)
-      }
-    }
-
-    const replayKey = context.delivery?.replayKey
-    if (seen && replayKey !== undefined) {
-      if (inFlight.has(replayKey)) {
-        return json(409, {
-          code: 'delivery_in_progress',
-          message: 'this delivery is being processed; retry later',
-        })
-      }
-      if (await seen.has(replayKey)) return json(200, { status: 'duplicate', events: 0 })
-      inFlight.add(replayKey)
-    }
+    // Everything the headers alone decide comes before a byte of the body is read or buffered.
     try {
-      let events: MatchEvent[]
-      try {
-        events = validateMatchEvents(await options.parse(body, context))
-      } catch (error) {
-        const invalid = payloadErrorBody(error)
-        if (invalid) return json(400, invalid)
-        return serverError(error, context)
-      }
-      try {
-        await options.onEvents(events, context)
-      } catch (error) {
-        return serverError(error, context)
-      }
-      if (seen && replayKey !== undefined) await seen.add(replayKey, replayTtlMs)
-      return json(200, { status: 'ok', events: events.length })
-    } finally {
-      if (replayKey !== undefined) inFlight.delete(replayKey)
+      verifier?.checkHeaders(request.headers)
+    } catch (error) {
+      return unread(verificationFailure(error, context))
     }
+    const declared = declaredLength(request)
+    if (declared !== undefined && declared > maxBodyBytes) return tooLarge(maxBodyBytes)
+    const reserved = declared ?? maxBodyBytes
+    if (!budget.tryReserve(reserved)) {
+      return unread(
+        json(
+          503,
+          { code: 'busy', message: 'too many request bodies are being read; retry later' },
+          retryAfter,
+        ),
+      )
+    }
+    let outcome: BodyOutcome
+    try {
+      outcome = await readBody(request.body, maxBodyBytes, bodyTimeoutMs)
+    } finally {
+      budget.release(reserved)
+    }
+    if (outcome.kind === 'too_large') return tooLarge(maxBodyBytes)
+    if (outcome.kind === 'timeout') {
+      return unread(
+        json(408, { code: 'body_timeout', message: `the body did not arrive within ${bodyTimeoutMs} ms` }),
+      )
+    }
+    if (outcome.kind === 'aborted') {
+      notify(options.onClientAbort, context)
+      return unread(json(400, { code: 'client_aborted', message: 'the body ended early' }))
+    }
+    const body = outcome.bytes
+
+    if (verifier) {
+      try {
+        context.delivery = await verifier.verify(body, request.headers)
+      } catch (error) {
+        return verificationFailure(error, context)
+      }
+    }
+    const replayKey = seen ? context.delivery?.replayKey : undefined
+    if (replayKey === undefined) return (await within(deadline, store(body, context))) ?? stillStoring()
+    for (;;) {
+      const running = inFlight.get(replayKey)
+      if (running) {
+        const earlier = await within(deadline, running)
+        if (earlier === undefined) return stillStoring()
+        if (earlier.status === 200) return json(200, { status: 'duplicate', events: 0 })
+        continue // the first copy failed: this one is handled in its place
+      }
+      if (await seen!.has(replayKey)) return json(200, { status: 'duplicate', events: 0 })
+      if (!inFlight.has(replayKey)) break
+    }
+    const tracked = store(body, context)
+      .then(async (response) => {
+        if (response.status === 200) await seen!.add(replayKey, replayTtlMs)
+        return response
+      })
+      .catch((error: unknown) => serverError(error, context))
+    inFlight.set(replayKey, tracked)
+    void tracked.then(() => {
+      if (inFlight.get(replayKey) === tracked) inFlight.delete(replayKey)
+    })
+    return (await within(deadline, tracked)) ?? stillStoring()
   }
 
-  function serverError(error: unknown, context: Partial<WebhookContext>): WebhookResponse {
+  /** Parse, validate, hand over: the answer once the events are durable (or why they are not). */
+  async function store(body: Uint8Array, context: WebhookContext): Promise<WebhookResponse> {
+    let events: MatchEvent[]
     try {
-      options.onError?.(error, context)
-    } catch {
-      // a logging hook that throws must not leave the request unanswered
+      events = validateMatchEvents(await options.parse(body, context))
+    } catch (error) {
+      const invalid = payloadErrorBody(error)
+      if (invalid)
+        return json(
+          error instanceof MatchfeedError && error.code === 'payload_too_large' ? 413 : 400,
+          invalid,
+        )
+      return serverError(error, context)
     }
+    try {
+      await options.onEvents(events, context)
+    } catch (error) {
+      return serverError(error, context)
+    }
+    return json(200, { status: 'ok', events: events.length })
+  }
+
+  function verificationFailure(error: unknown, context: WebhookContext): WebhookResponse {
+    if (error instanceof WebhookVerificationError && error.reason !== 'invalid_secret') {
+      return json(401, { code: error.reason, message: error.message })
+    }
+    return serverError(error, context)
+  }
+
+  function serverError(error: unknown, context: WebhookContext): WebhookResponse {
+    notify(options.onError, error, context)
     // 503 tells the sender to come back; the body stays generic (no internals, no secrets).
     const retryable = error instanceof MatchfeedError ? error.retryable : true
-    return json(retryable ? 503 : 500, { code: 'internal_error', message: 'the events could not be stored' })
+    return retryable
+      ? json(503, { code: 'internal_error', message: 'the events could not be stored' }, retryAfter)
+      : json(500, { code: 'internal_error', message: serverErrorMessage(error) })
   }
 
   const safeHandle = (request: WebhookRequest) =>
-    handle(request).catch((error: unknown) => serverError(error, { headers: request.headers }))
+    handle(request).catch((error: unknown) =>
+      serverError(error, { headers: redact(request.headers), delivery: undefined, remoteAddress: undefined }),
+    )
   return { handle: safeHandle, node: toNodeListener(safeHandle), fetch: toFetchHandler(safeHandle) }
 }
 
-function toVerifyFn(verifier: WebhookVerifier) {
-  if (verifier === 'none') return undefined
-  if (typeof verifier === 'function') return verifier
-  checkSecrets(verifier)
-  switch (verifier.scheme) {
-    case 'standard-webhooks':
-      return (body: Uint8Array, headers: HeaderBag) => verifyStandardWebhook(body, headers, verifier)
-    case 'hmac':
-      return (body: Uint8Array, headers: HeaderBag) => verifyHmacSignature(body, headers, verifier)
-    case 'timestamped':
-      return (body: Uint8Array, headers: HeaderBag) => verifyTimestampedSignature(body, headers, verifier)
-    default:
-      throw new MatchfeedError(`unknown webhook scheme "${(verifier as { scheme: unknown }).scheme}"`, {
-        code: 'invalid_option',
-      })
+const retryAfter = { 'retry-after': RETRY_AFTER_SECONDS }
+
+/** The work's answer, or undefined when it is not ready by the deadline (the work goes on). */
+async function within(
+  deadline: number,
+  work: Promise<WebhookResponse>,
+): Promise<WebhookResponse | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
-/** A bad secret is a configuration mistake: fail when the handler is created, not on the first request. */
-function checkSecrets(verifier: Exclude<WebhookVerifier, 'none' | ((...args: never[]) => unknown)>): void {
-  const secrets: readonly string[] = typeof verifier.secret === 'string' ? [verifier.secret] : verifier.secret
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new MatchfeedError(`${verifier.scheme}: at least one secret is required`, {
+function stillStoring(): WebhookResponse {
+  return json(
+    503,
+    { code: 'still_storing', message: 'the events are still being stored; retry later' },
+    retryAfter,
+  )
+}
+
+// A logging hook that throws must not leave the request unanswered.
+function notify<A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void {
+  try {
+    hook?.(...args)
+  } catch {
+    // ignored on purpose
+  }
+}
+
+function serverErrorMessage(error: unknown): string {
+  // A framework's body parser ran first: say so, since nothing else in the answer would tell the developer.
+  if (error instanceof MatchfeedError && error.code === 'body_already_parsed') return error.message
+  return 'the events could not be stored'
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const n = value ?? fallback
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new MatchfeedError(`${name} must be a positive integer, got ${String(value)}`, {
       code: 'invalid_option',
     })
   }
-  const empty = new Uint8Array(0)
-  for (const secret of secrets) {
-    try {
-      if (verifier.scheme === 'standard-webhooks')
-        signStandardWebhook(empty, { secret, id: 'check', timestamp: 1 })
-      else if (verifier.scheme === 'hmac') signHmacSignature(empty, { secret })
-      else signTimestampedSignature(empty, { secret, timestamp: 1 })
-    } catch (error) {
-      if (!(error instanceof WebhookVerificationError)) throw error
-      throw new MatchfeedError(error.message, { code: 'invalid_option', cause: error })
-    }
-  }
+  return n
+}
+
+/** The declared Content-Length; anything else (absent, or garbage the Node parser would refuse anyway) is undeclared. */
+function declaredLength(request: WebhookRequest): number | undefined {
+  const value = getHeader(request.headers, 'content-length')?.trim()
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
 }
 
 function toAllowlist(value: readonly string[] | IpAllowlist | undefined): IpAllowlist | undefined {
   if (value === undefined) return undefined
   return 'allows' in value ? value : createIpAllowlist(value as readonly string[])
-}
-
-/** Reads at most `max` bytes; undefined when the body is larger (the rest is left unread). */
-async function readCapped(body: WebhookRequest['body'], max: number): Promise<Uint8Array | undefined> {
-  if (body === null) return new Uint8Array(0)
-  if (typeof body === 'function') return body(max)
-  if (body instanceof Uint8Array) return body.byteLength > max ? undefined : body
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of body) {
-    size += chunk.byteLength
-    if (size > max) return undefined
-    chunks.push(chunk)
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
 }
 
 function payloadErrorBody(error: unknown): Record<string, unknown> | undefined {
@@ -259,10 +350,11 @@ function payloadErrorBody(error: unknown): Record<string, unknown> | undefined {
 }
 
 function tooLarge(max: number): WebhookResponse {
-  return {
-    ...json(413, { code: 'payload_too_large', message: `the body exceeds ${max} bytes` }),
-    closeConnection: true,
-  }
+  return unread(json(413, { code: 'payload_too_large', message: `the body exceeds ${max} bytes` }))
+}
+
+function unread(response: WebhookResponse): WebhookResponse {
+  return { ...response, closeConnection: true }
 }
 
 function json(

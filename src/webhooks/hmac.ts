@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
 import { MatchfeedError } from '../errors.js'
 import { type Secrets, type VerifiedWebhook, type WebhookScheme, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
@@ -36,14 +36,28 @@ export function verifyHmacSignature(
 ): VerifiedWebhook {
   const scheme = 'hmac'
   const keys = prepareKeys(options.secret, scheme, 'utf8')
+  const bytes = toBytes(body, scheme)
+  const { header, candidates, id } = readHmacHeaders(headers, options)
+  const matched = matchSignature(keys, candidates, '', bytes)
+  if (matched === undefined) throw noMatch(scheme, header, candidates.length, keys.length)
+  return { scheme, id, timestamp: undefined, replayKey: signatureKey(matched) }
+}
+
+/**
+ * @internal What verifyHmacSignature reads from the headers alone: the well-formed candidate signatures
+ * and the id. Throws as the verifier would, so a receiver can refuse before it reads the body.
+ */
+export function readHmacHeaders(
+  headers: HeaderBag,
+  options: Omit<HmacVerifyOptions, 'secret'>,
+): { header: string; candidates: Buffer[]; id: string | undefined } {
+  const scheme = 'hmac'
   const header = headerName(options.header, DEFAULT_HEADER, 'header')
   const idHeader = options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader')
   const prefix = options.prefix ?? ''
   if (typeof prefix !== 'string')
     throw new MatchfeedError('prefix must be a string', { code: 'invalid_option' })
-  const bytes = toBytes(body, scheme)
   const value = requireHeader(headers, header, scheme)
-
   const candidates: Buffer[] = []
   for (const part of value.split(',')) {
     const entry = part.trim()
@@ -58,10 +72,7 @@ export function verifyHmacSignature(
     )
   }
   const id = idHeader === undefined ? undefined : requireHeader(headers, idHeader, scheme)
-
-  const matched = matchSignature(keys, candidates, '', bytes)
-  if (matched === undefined) throw noMatch(scheme, header, candidates.length, keys.length)
-  return { scheme, id, timestamp: undefined, replayKey: matched.toString('hex') }
+  return { header, candidates, id }
 }
 
 /** The header a sender would set: `{ [header]: prefix + hex }`. For tests and for forwarding. */
@@ -184,6 +195,14 @@ export function matchSignature(
     }
   }
   return undefined
+}
+
+/**
+ * @internal The replay key of a matched signature: its SHA-256, so that a key logged or kept in a shared
+ * store is not itself a signature someone could send again once the key has expired.
+ */
+export function signatureKey(mac: Buffer): string {
+  return createHash('sha256').update(mac).digest('hex')
 }
 
 /** @internal The `bad_signature` error: counts only, never a signature. */

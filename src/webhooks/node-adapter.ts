@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { MatchfeedError } from '../errors.js'
+import { ClientAbortError } from './body.js'
 import type { WebhookRequest, WebhookResponse } from './handler.js'
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>
@@ -17,21 +18,44 @@ export function toNodeListener(handle: (request: WebhookRequest) => Promise<Webh
       remoteAddress: req.socket?.remoteAddress,
     })
     if (res.headersSent) return
-    if (response.closeConnection) {
-      // The rest of the body was never read: close once the answer is out rather than drain it.
-      res.setHeader('connection', 'close')
-      res.once('finish', () => req.destroy())
-    }
+    if (response.closeConnection && !req.complete) discardRest(req, res)
     res.writeHead(response.status, response.headers)
     res.end(response.body)
   }
+}
+
+/** What is discarded of an unread body, at most, so that its sender sees the answer (nginx's lingering close). */
+export const LINGER = { bytes: 16 * 1024 * 1024, ms: 5_000 }
+
+/**
+ * A sender still writing its body when the answer (413, 401, 503, …) goes out gets a connection reset if the
+ * socket closes under it, and never reads the answer: discard what follows, within a bound of bytes and
+ * time, then close the connection once the answer is out (nginx's lingering close).
+ */
+function discardRest(req: IncomingMessage, res: ServerResponse): void {
+  let discarded = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length
+    if (discarded > LINGER.bytes) close()
+  }
+  const close = () => {
+    clearTimeout(timer)
+    req.off('data', onData).off('end', close).off('error', close)
+    if (res.writableFinished) req.socket.destroy()
+    else res.once('finish', () => req.socket.destroy())
+  }
+  if (Number(req.headers['content-length']) > LINGER.bytes) return close()
+  timer = setTimeout(close, LINGER.ms)
+  req.on('data', onData).once('end', close).once('error', close)
+  req.resume()
 }
 
 function bodyOf(req: IncomingMessage): WebhookRequest['body'] {
   const buffered = (req as IncomingMessage & { body?: unknown }).body
   if (buffered instanceof Uint8Array) return buffered
   if (typeof buffered === 'string') return Buffer.from(buffered)
-  if (!req.readableEnded) return (maxBytes) => readStream(req, maxBytes)
+  if (!req.readableEnded) return (maxBytes, signal) => readStream(req, maxBytes, signal)
   // A body parser ran first: the raw bytes are gone and no signature can be checked on them.
   return failing(
     new MatchfeedError(
@@ -43,13 +67,26 @@ function bodyOf(req: IncomingMessage): WebhookRequest['body'] {
 }
 
 // 'data' events rather than for-await: a third more requests per second on small bodies (bench/).
-function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
+function readStream(
+  req: IncomingMessage,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const cleanup = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
+    }
     const done = (value: Uint8Array | undefined) => {
-      req.off('data', onData).off('end', onEnd).off('error', reject)
+      cleanup()
       resolve(value)
+    }
+    const fail = (error: unknown) => {
+      cleanup()
+      req.pause()
+      reject(error)
     }
     const onData = (chunk: Buffer) => {
       size += chunk.length
@@ -60,7 +97,15 @@ function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array 
       chunks.push(chunk)
     }
     const onEnd = () => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
-    req.on('data', onData).on('end', onEnd).on('error', reject)
+    // The client went away (reset, or closed before the end): its doing, not the server's.
+    const onError = (error: unknown) => fail(new ClientAbortError({ cause: error }))
+    const onClose = () => {
+      if (!req.complete) fail(new ClientAbortError())
+    }
+    const onAbort = () => fail(signal!.reason)
+    if (signal?.aborted) return onAbort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
   })
 }
 

@@ -17,6 +17,7 @@ import {
   noMatch,
   prepareKeys,
   requireHeader,
+  signatureKey,
   signingTimestamp,
 } from './hmac.js'
 import { type RawBody, toBytes } from './raw-body.js'
@@ -54,16 +55,27 @@ export function verifyTimestampedSignature(
 ): VerifiedWebhook {
   const keys = prepareKeys(options.secret, SCHEME, 'utf8')
   const clock = resolveClock(options)
-  const header = headerName(options.header, DEFAULT_HEADER, 'header')
-  const idHeader = options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader')
   const bytes = toBytes(body, SCHEME)
-  const { t, timestamp, candidates } = parseHeader(requireHeader(headers, header, SCHEME), header)
-  const id = idHeader === undefined ? undefined : requireHeader(headers, idHeader, SCHEME)
-
+  const { header, t, timestamp, candidates, id } = readTimestampedHeaders(headers, options)
   const matched = matchSignature(keys, candidates, `${t}.`, bytes)
   if (matched === undefined) throw noMatch(SCHEME, header, candidates.length, keys.length)
   checkTimestamp(SCHEME, header, timestamp, clock)
-  return { scheme: SCHEME, id, timestamp, replayKey: matched.toString('hex') }
+  return { scheme: SCHEME, id, timestamp, replayKey: signatureKey(matched) }
+}
+
+/**
+ * @internal What verifyTimestampedSignature reads from the headers alone. Throws as the verifier would,
+ * so a receiver can refuse before it reads the body; the window is checked only on an authentic message.
+ */
+export function readTimestampedHeaders(
+  headers: HeaderBag,
+  options: Omit<TimestampedVerifyOptions, 'secret'>,
+): { header: string; t: string; timestamp: number; candidates: Buffer[]; id: string | undefined } {
+  const header = headerName(options.header, DEFAULT_HEADER, 'header')
+  const idHeader = options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader')
+  const parsed = parseHeader(requireHeader(headers, header, SCHEME), header)
+  const id = idHeader === undefined ? undefined : requireHeader(headers, idHeader, SCHEME)
+  return { header, ...parsed, id }
 }
 
 /** The header a sender would set: `{ [header]: 't=<unix>,v1=<hex>' }`. For tests and for forwarding. */

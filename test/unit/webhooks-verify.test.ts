@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MatchfeedError } from '../../src/errors.js'
 import { type WebhookFailureReason, WebhookVerificationError } from '../../src/webhooks/errors.js'
@@ -24,6 +24,9 @@ const vectorHeaders = (): Record<string, string> => ({
   'webhook-signature': SIGNATURE,
 })
 const swOptions = { secret: SECRET, now: at(TS) }
+
+/** The replay key of a hex signature: its SHA-256, never the signature itself. */
+const keyOf = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
 
 /** Runs `fn`, expects a WebhookVerificationError with `reason`, and returns it. */
 function failure(fn: () => unknown, reason: WebhookFailureReason, header?: string): WebhookVerificationError {
@@ -304,7 +307,7 @@ describe('hmac (GitHub X-Hub-Signature-256, X-Signature)', () => {
       scheme: 'hmac',
       id: undefined,
       timestamp: undefined,
-      replayKey: headers['x-signature'],
+      replayKey: keyOf(headers['x-signature']!),
     })
   })
 
@@ -340,7 +343,7 @@ describe('hmac (GitHub X-Hub-Signature-256, X-Signature)', () => {
   it('accepts upper-case hex, and the replay key is the normalised lower-case signature', () => {
     const headers = signHmacSignature(BODY, { secret })
     const upper = { 'x-signature': headers['x-signature']!.toUpperCase() }
-    expect(verifyHmacSignature(BODY, upper, { secret }).replayKey).toBe(headers['x-signature'])
+    expect(verifyHmacSignature(BODY, upper, { secret }).replayKey).toBe(keyOf(headers['x-signature']!))
   })
 
   it('malformed hex is a malformed_header, not a crash', () => {
@@ -365,7 +368,7 @@ describe('hmac (GitHub X-Hub-Signature-256, X-Signature)', () => {
       scheme: 'hmac',
       id: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
       timestamp: undefined,
-      replayKey: signHmacSignature(BODY, { secret })['x-signature'],
+      replayKey: keyOf(signHmacSignature(BODY, { secret })['x-signature']!),
     })
     const { 'X-GitHub-Delivery': _, ...withoutId } = headers
     failure(() => verifyHmacSignature(BODY, withoutId, options), 'missing_header', 'x-github-delivery')
@@ -395,7 +398,7 @@ describe('timestamped (Stripe style)', () => {
       scheme: 'timestamped',
       id: undefined,
       timestamp: TS,
-      replayKey: expected,
+      replayKey: keyOf(expected),
     })
   })
 
@@ -463,7 +466,7 @@ describe('timestamped (Stripe style)', () => {
     const result = verifyTimestampedSignature(BODY, headers, { ...options, idHeader: 'X-Delivery-Id' })
     expect(result).toMatchObject({ scheme: 'timestamped', id: 'dlv_1', timestamp: TS })
     const signature = signTimestampedSignature(BODY, { secret, timestamp: TS })['x-signature']!
-    expect(result.replayKey).toBe(signature.split('v1=')[1])
+    expect(result.replayKey).toBe(keyOf(signature.split('v1=')[1]!))
     const { 'x-delivery-id': _, ...withoutId } = headers
     failure(
       () => verifyTimestampedSignature(BODY, withoutId, { ...options, idHeader: 'x-delivery-id' }),

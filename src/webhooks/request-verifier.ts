@@ -1,0 +1,114 @@
+import { MatchfeedError } from '../errors.js'
+import { resolveClock, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
+import type { HeaderBag } from './headers.js'
+import { headerName, prepareKeys, readHmacHeaders, verifyHmacSignature } from './hmac.js'
+import { readStandardWebhookHeaders, verifyStandardWebhook } from './standard-webhooks.js'
+import { readTimestampedHeaders, verifyTimestampedSignature } from './timestamped.js'
+
+type Options<F extends (...args: never[]) => unknown> = Parameters<F>[2]
+
+/**
+ * Your own check: throw WebhookVerificationError to refuse (401). It may carry `checkHeaders`, run before
+ * the body is read, so that a request without credentials costs no body buffering, and
+ * `credentialHeaders`, the headers it reads credentials from (redacted from what hooks receive).
+ */
+export type WebhookVerifyFunction = ((
+  body: Uint8Array,
+  headers: HeaderBag,
+) => VerifiedWebhook | Promise<VerifiedWebhook>) & {
+  checkHeaders?: (headers: HeaderBag) => void
+  credentialHeaders?: readonly string[]
+}
+
+/** How a handler checks a request: one of the three schemes, your own function, or `'none'` (say so explicitly). */
+export type WebhookVerifier =
+  | ({ scheme: 'standard-webhooks' } & Options<typeof verifyStandardWebhook>)
+  | ({ scheme: 'hmac' } & Options<typeof verifyHmacSignature>)
+  | ({ scheme: 'timestamped' } & Options<typeof verifyTimestampedSignature>)
+  | WebhookVerifyFunction
+  | 'none'
+
+/** @internal A verifier split in two: what the headers alone decide, then the body's signature. */
+export interface RequestVerifier {
+  checkHeaders(headers: HeaderBag): void
+  verify(body: Uint8Array, headers: HeaderBag): VerifiedWebhook | Promise<VerifiedWebhook>
+  credentialHeaders: readonly string[]
+}
+
+/**
+ * Shortest secrets accepted by a handler. HMAC keys shorter than the hash's output weaken it (RFC 2104
+ * recommends at least its length); Standard Webhooks recommends 24–64 random bytes.
+ */
+export const MIN_SECRET_BYTES = { hmac: 16, timestamped: 16, 'standard-webhooks': 24 } as const
+
+/**
+ * @internal Checks a verifier's configuration (secrets, their length, tolerance, header names) once, when
+ * the handler is created, and returns it split in two. Undefined for `'none'`.
+ */
+export function toRequestVerifier(verifier: WebhookVerifier): RequestVerifier | undefined {
+  if (verifier === 'none') return undefined
+  if (typeof verifier === 'function') {
+    return {
+      checkHeaders: verifier.checkHeaders ?? (() => {}),
+      verify: verifier,
+      credentialHeaders: verifier.credentialHeaders ?? [],
+    }
+  }
+  const scheme = (verifier as { scheme: unknown }).scheme
+  switch (verifier.scheme) {
+    case 'standard-webhooks': {
+      checkSecrets(verifier.scheme, verifier.secret)
+      resolveClock(verifier)
+      return {
+        checkHeaders: (headers) => void readStandardWebhookHeaders(headers),
+        verify: (body, headers) => verifyStandardWebhook(body, headers, verifier),
+        credentialHeaders: ['webhook-signature'],
+      }
+    }
+    case 'hmac': {
+      checkSecrets(verifier.scheme, verifier.secret)
+      const header = headerName(verifier.header, 'x-signature', 'header')
+      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
+      return {
+        checkHeaders: (headers) => void readHmacHeaders(headers, verifier),
+        verify: (body, headers) => verifyHmacSignature(body, headers, verifier),
+        credentialHeaders: [header],
+      }
+    }
+    case 'timestamped': {
+      checkSecrets(verifier.scheme, verifier.secret)
+      resolveClock(verifier)
+      const header = headerName(verifier.header, 'x-signature', 'header')
+      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
+      return {
+        checkHeaders: (headers) => void readTimestampedHeaders(headers, verifier),
+        verify: (body, headers) => verifyTimestampedSignature(body, headers, verifier),
+        credentialHeaders: [header],
+      }
+    }
+    default:
+      throw new MatchfeedError(`unknown webhook scheme "${String(scheme)}"`, { code: 'invalid_option' })
+  }
+}
+
+/** A bad or short secret is a configuration mistake: fail when the handler is created, not on the first request. */
+function checkSecrets(scheme: keyof typeof MIN_SECRET_BYTES, secret: unknown): void {
+  let keys: ReturnType<typeof prepareKeys>
+  try {
+    keys = prepareKeys(secret, scheme, scheme === 'standard-webhooks' ? 'base64' : 'utf8')
+  } catch (error) {
+    if (!(error instanceof WebhookVerificationError)) throw error
+    throw new MatchfeedError(error.message, { code: 'invalid_option', cause: error })
+  }
+  const min = MIN_SECRET_BYTES[scheme]
+  keys.forEach((key, i) => {
+    const size = key.symmetricKeySize ?? 0
+    if (size >= min) return
+    const label = keys.length === 1 ? 'the secret' : `secret #${i + 1} of ${keys.length}`
+    const what = scheme === 'standard-webhooks' ? 'decodes to' : 'is'
+    throw new MatchfeedError(
+      `${scheme}: ${label} ${what} ${size} bytes; at least ${min} random bytes are required`,
+      { code: 'invalid_option' },
+    )
+  })
+}

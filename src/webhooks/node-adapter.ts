@@ -45,7 +45,10 @@ function discardRest(req: IncomingMessage, res: ServerResponse): void {
     if (res.writableFinished) req.socket.destroy()
     else res.once('finish', () => req.socket.destroy())
   }
-  if (Number(req.headers['content-length']) > LINGER.bytes) return close()
+  if (Number(req.headers['content-length']) > LINGER.bytes) {
+    close()
+    return
+  }
   timer = setTimeout(close, LINGER.ms)
   req.on('data', onData).once('end', close).once('error', close)
   req.resume()

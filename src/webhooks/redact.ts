@@ -37,7 +37,9 @@ export function createHeaderRedactor(
       typeof (headers as Headers).forEach === 'function' &&
       typeof (headers as Headers).get === 'function'
     ) {
-      ;(headers as Headers).forEach((value, name) => add(name, value))
+      ;(headers as Headers).forEach((value, name) => {
+        add(name, value)
+      })
     } else {
       const bag = headers as Record<string, string | string[] | undefined>
       for (const name of Object.keys(bag)) {

@@ -5,6 +5,7 @@ import { BodyBudget, type BodyOutcome, type RequestBody, readBody } from './body
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
 import { clientIp, createIpAllowlist, type IpAllowlist } from './ip-allowlist.js'
+import { createLateTimer } from './late-timer.js'
 import { type NodeListener, toNodeListener } from './node-adapter.js'
 import { createHeaderRedactor } from './redact.js'
 import { createMemorySeenIdStore, type SeenIdStore } from './replay-store.js'
@@ -137,6 +138,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // Deliveries being handled, by replay key: a retry of one waits for it instead of storing a second copy.
   const inFlight = new Map<string, Promise<WebhookResponse>>()
 
+  const contextOf = (headers: HeaderBag, remoteAddress: string | undefined) =>
+    new RequestContext(headers, remoteAddress, redact)
+  const late = createLateTimer(respondWithinMs)
+
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     const deadline = Date.now() + respondWithinMs
     if (request.method.toUpperCase() !== 'POST') {
@@ -147,15 +152,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       getHeader(request.headers, 'x-forwarded-for'),
       trustedProxies,
     )
-    const context: WebhookContext = { headers: redact(request.headers), delivery: undefined, remoteAddress }
+    const context = contextOf(request.headers, remoteAddress)
     if (allowIps && (remoteAddress === undefined || !allowIps.allows(remoteAddress))) {
       return unread(
         json(403, { code: 'forbidden_ip', message: 'this address may not deliver webhooks here' }),
       )
     }
     // Everything the headers alone decide comes before a byte of the body is read or buffered.
+    let checked: unknown
     try {
-      verifier?.checkHeaders(request.headers)
+      checked = verifier?.checkHeaders(request.headers)
     } catch (error) {
       return unread(verificationFailure(error, context))
     }
@@ -191,17 +197,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
     if (verifier) {
       try {
-        context.delivery = await verifier.verify(body, request.headers)
+        context.delivery = await verifier.verify(body, request.headers, checked)
       } catch (error) {
         return verificationFailure(error, context)
       }
     }
     const replayKey = seen ? context.delivery?.replayKey : undefined
-    if (replayKey === undefined) return (await within(deadline, store(body, context))) ?? stillStoring()
+    if (replayKey === undefined) return (await late.within(deadline, store(body, context))) ?? stillStoring()
     for (;;) {
       const running = inFlight.get(replayKey)
       if (running) {
-        const earlier = await within(deadline, running)
+        const earlier = await late.within(deadline, running)
         if (earlier === undefined) return stillStoring()
         if (earlier.status === 200) return json(200, { status: 'duplicate', events: 0 })
         continue // the first copy failed: this one is handled in its place
@@ -219,7 +225,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     void tracked.then(() => {
       if (inFlight.get(replayKey) === tracked) inFlight.delete(replayKey)
     })
-    return (await within(deadline, tracked)) ?? stillStoring()
+    return (await late.within(deadline, tracked)) ?? stillStoring()
   }
 
   /** Parse, validate, hand over: the answer once the events are durable (or why they are not). */
@@ -261,27 +267,38 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   }
 
   const safeHandle = (request: WebhookRequest) =>
-    handle(request).catch((error: unknown) =>
-      serverError(error, { headers: redact(request.headers), delivery: undefined, remoteAddress: undefined }),
-    )
+    handle(request).catch((error: unknown) => serverError(error, contextOf(request.headers, undefined)))
   return { handle: safeHandle, node: toNodeListener(safeHandle), fetch: toFetchHandler(safeHandle) }
 }
 
 const retryAfter = { 'retry-after': RETRY_AFTER_SECONDS }
 
-/** The work's answer, or undefined when it is not ready by the deadline (the work goes on). */
-async function within(
-  deadline: number,
-  work: Promise<WebhookResponse>,
-): Promise<WebhookResponse | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))
-  })
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
+/**
+ * The request's context. Its headers are redacted only when a hook reads them (most requests never do);
+ * `toJSON` keeps them in a logged context.
+ */
+class RequestContext implements WebhookContext {
+  delivery: VerifiedWebhook | undefined = undefined
+  #raw: HeaderBag
+  #redact: (headers: HeaderBag) => Record<string, string>
+  #headers: Record<string, string> | undefined
+
+  constructor(
+    raw: HeaderBag,
+    readonly remoteAddress: string | undefined,
+    redact: (headers: HeaderBag) => Record<string, string>,
+  ) {
+    this.#raw = raw
+    this.#redact = redact
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= this.#redact(this.#raw)
+    return this.#headers
+  }
+
+  toJSON() {
+    return { headers: this.headers, delivery: this.delivery, remoteAddress: this.remoteAddress }
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto'
 import { MatchfeedError } from '../errors.js'
 import { type Secrets, type VerifiedWebhook, type WebhookScheme, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
@@ -34,13 +34,26 @@ export function verifyHmacSignature(
   headers: HeaderBag,
   options: HmacVerifyOptions,
 ): VerifiedWebhook {
+  const verifier = hmacVerifier(options)
+  const bytes = toBytes(body, 'hmac')
+  return verifier.match(bytes, verifier.read(headers))
+}
+
+/** @internal The verifier with its keys prepared once: `read` needs only the headers, `match` the body. */
+export function hmacVerifier(options: HmacVerifyOptions) {
   const scheme = 'hmac'
   const keys = prepareKeys(options.secret, scheme, 'utf8')
-  const bytes = toBytes(body, scheme)
-  const { header, candidates, id } = readHmacHeaders(headers, options)
-  const matched = matchSignature(keys, candidates, '', bytes)
-  if (matched === undefined) throw noMatch(scheme, header, candidates.length, keys.length)
-  return { scheme, id, timestamp: undefined, replayKey: signatureKey(matched) }
+  return {
+    read: (headers: HeaderBag) => readHmacHeaders(headers, options),
+    match(
+      bytes: Uint8Array,
+      { header, candidates, id }: ReturnType<typeof readHmacHeaders>,
+    ): VerifiedWebhook {
+      const matched = matchSignature(keys, candidates, '', bytes)
+      if (matched === undefined) throw noMatch(scheme, header, candidates.length, keys.length)
+      return { scheme, id, timestamp: undefined, replayKey: signatureKey(matched) }
+    },
+  }
 }
 
 /**
@@ -202,7 +215,7 @@ export function matchSignature(
  * store is not itself a signature someone could send again once the key has expired.
  */
 export function signatureKey(mac: Buffer): string {
-  return createHash('sha256').update(mac).digest('hex')
+  return hash('sha256', mac, 'hex')
 }
 
 /** @internal The `bad_signature` error: counts only, never a signature. */

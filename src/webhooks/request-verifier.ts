@@ -1,9 +1,9 @@
 import { MatchfeedError } from '../errors.js'
-import { resolveClock, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
+import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
-import { headerName, prepareKeys, readHmacHeaders, verifyHmacSignature } from './hmac.js'
-import { readStandardWebhookHeaders, verifyStandardWebhook } from './standard-webhooks.js'
-import { readTimestampedHeaders, verifyTimestampedSignature } from './timestamped.js'
+import { headerName, hmacVerifier, prepareKeys, type verifyHmacSignature } from './hmac.js'
+import { standardWebhookVerifier, type verifyStandardWebhook } from './standard-webhooks.js'
+import { timestampedVerifier, type verifyTimestampedSignature } from './timestamped.js'
 
 type Options<F extends (...args: never[]) => unknown> = Parameters<F>[2]
 
@@ -28,11 +28,26 @@ export type WebhookVerifier =
   | WebhookVerifyFunction
   | 'none'
 
-/** @internal A verifier split in two: what the headers alone decide, then the body's signature. */
+/**
+ * @internal A verifier split in two: what the headers alone decide (before the body is read), then the
+ * body's signature, given what `checkHeaders` read.
+ */
 export interface RequestVerifier {
-  checkHeaders(headers: HeaderBag): void
-  verify(body: Uint8Array, headers: HeaderBag): VerifiedWebhook | Promise<VerifiedWebhook>
+  checkHeaders(headers: HeaderBag): unknown
+  verify(body: Uint8Array, headers: HeaderBag, checked: unknown): VerifiedWebhook | Promise<VerifiedWebhook>
   credentialHeaders: readonly string[]
+}
+
+/** Keys, clock and header names are checked and prepared once, when the handler is created. */
+function split<H>(
+  verifier: { read(headers: HeaderBag): H; match(bytes: Uint8Array, read: H): VerifiedWebhook },
+  credentialHeaders: readonly string[],
+): RequestVerifier {
+  return {
+    checkHeaders: (headers) => verifier.read(headers),
+    verify: (body, _headers, checked) => verifier.match(body, checked as H),
+    credentialHeaders,
+  }
 }
 
 /**
@@ -50,42 +65,27 @@ export function toRequestVerifier(verifier: WebhookVerifier): RequestVerifier | 
   if (typeof verifier === 'function') {
     return {
       checkHeaders: verifier.checkHeaders ?? (() => {}),
-      verify: verifier,
+      verify: (body, headers) => verifier(body, headers),
       credentialHeaders: verifier.credentialHeaders ?? [],
     }
   }
   const scheme = (verifier as { scheme: unknown }).scheme
+  if (
+    verifier.scheme === 'standard-webhooks' ||
+    verifier.scheme === 'hmac' ||
+    verifier.scheme === 'timestamped'
+  ) {
+    checkSecrets(verifier.scheme, verifier.secret)
+  }
   switch (verifier.scheme) {
-    case 'standard-webhooks': {
-      checkSecrets(verifier.scheme, verifier.secret)
-      resolveClock(verifier)
-      return {
-        checkHeaders: (headers) => void readStandardWebhookHeaders(headers),
-        verify: (body, headers) => verifyStandardWebhook(body, headers, verifier),
-        credentialHeaders: ['webhook-signature'],
-      }
-    }
-    case 'hmac': {
-      checkSecrets(verifier.scheme, verifier.secret)
-      const header = headerName(verifier.header, 'x-signature', 'header')
+    case 'standard-webhooks':
+      return split(standardWebhookVerifier(verifier), ['webhook-signature'])
+    case 'hmac':
       if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
-      return {
-        checkHeaders: (headers) => void readHmacHeaders(headers, verifier),
-        verify: (body, headers) => verifyHmacSignature(body, headers, verifier),
-        credentialHeaders: [header],
-      }
-    }
-    case 'timestamped': {
-      checkSecrets(verifier.scheme, verifier.secret)
-      resolveClock(verifier)
-      const header = headerName(verifier.header, 'x-signature', 'header')
+      return split(hmacVerifier(verifier), [headerName(verifier.header, 'x-signature', 'header')])
+    case 'timestamped':
       if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
-      return {
-        checkHeaders: (headers) => void readTimestampedHeaders(headers, verifier),
-        verify: (body, headers) => verifyTimestampedSignature(body, headers, verifier),
-        credentialHeaders: [header],
-      }
-    }
+      return split(timestampedVerifier(verifier), [headerName(verifier.header, 'x-signature', 'header')])
     default:
       throw new MatchfeedError(`unknown webhook scheme "${String(scheme)}"`, { code: 'invalid_option' })
   }

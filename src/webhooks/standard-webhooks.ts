@@ -57,15 +57,26 @@ export function verifyStandardWebhook(
   headers: HeaderBag,
   options: StandardWebhookVerifyOptions,
 ): VerifiedWebhook {
+  const verifier = standardWebhookVerifier(options)
+  const bytes = toBytes(body, SCHEME)
+  return verifier.match(bytes, verifier.read(headers))
+}
+
+/** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */
+export function standardWebhookVerifier(options: StandardWebhookVerifyOptions) {
   const keys = prepareKeys(options.secret, SCHEME, 'base64')
   const clock = resolveClock(options)
-  const bytes = toBytes(body, SCHEME)
-  const { id, ts, timestamp, candidates } = readStandardWebhookHeaders(headers)
-  if (matchSignature(keys, candidates, `${id}.${ts}.`, bytes) === undefined) {
-    throw noMatch(SCHEME, SIGNATURE, candidates.length, keys.length)
+  return {
+    read: readStandardWebhookHeaders,
+    match(bytes: Uint8Array, read: ReturnType<typeof readStandardWebhookHeaders>): VerifiedWebhook {
+      const { id, ts, timestamp, candidates } = read
+      if (matchSignature(keys, candidates, `${id}.${ts}.`, bytes) === undefined) {
+        throw noMatch(SCHEME, SIGNATURE, candidates.length, keys.length)
+      }
+      checkTimestamp(SCHEME, TIMESTAMP, timestamp, clock)
+      return { scheme: SCHEME, id, timestamp, replayKey: id }
+    },
   }
-  checkTimestamp(SCHEME, TIMESTAMP, timestamp, clock)
-  return { scheme: SCHEME, id, timestamp, replayKey: id }
 }
 
 /**

@@ -53,14 +53,25 @@ export function verifyTimestampedSignature(
   headers: HeaderBag,
   options: TimestampedVerifyOptions,
 ): VerifiedWebhook {
+  const verifier = timestampedVerifier(options)
+  const bytes = toBytes(body, SCHEME)
+  return verifier.match(bytes, verifier.read(headers))
+}
+
+/** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */
+export function timestampedVerifier(options: TimestampedVerifyOptions) {
   const keys = prepareKeys(options.secret, SCHEME, 'utf8')
   const clock = resolveClock(options)
-  const bytes = toBytes(body, SCHEME)
-  const { header, t, timestamp, candidates, id } = readTimestampedHeaders(headers, options)
-  const matched = matchSignature(keys, candidates, `${t}.`, bytes)
-  if (matched === undefined) throw noMatch(SCHEME, header, candidates.length, keys.length)
-  checkTimestamp(SCHEME, header, timestamp, clock)
-  return { scheme: SCHEME, id, timestamp, replayKey: signatureKey(matched) }
+  return {
+    read: (headers: HeaderBag) => readTimestampedHeaders(headers, options),
+    match(bytes: Uint8Array, read: ReturnType<typeof readTimestampedHeaders>): VerifiedWebhook {
+      const { header, t, timestamp, candidates, id } = read
+      const matched = matchSignature(keys, candidates, `${t}.`, bytes)
+      if (matched === undefined) throw noMatch(SCHEME, header, candidates.length, keys.length)
+      checkTimestamp(SCHEME, header, timestamp, clock)
+      return { scheme: SCHEME, id, timestamp, replayKey: signatureKey(matched) }
+    },
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { MatchfeedError } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
-import { headerName } from './hmac.js'
+import { headerName } from './hmac-core.js'
 import type { WebhookVerifyFunction } from './request-verifier.js'
 
 /**

@@ -1,7 +1,8 @@
 import { MatchfeedError } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
-import { headerName, hmacVerifier, prepareKeys, type verifyHmacSignature } from './hmac.js'
+import { hmacVerifier, type verifyHmacSignature } from './hmac.js'
+import { headerName, prepareKeys } from './hmac-core.js'
 import { standardWebhookVerifier, type verifyStandardWebhook } from './standard-webhooks.js'
 import { timestampedVerifier, type verifyTimestampedSignature } from './timestamped.js'
 

@@ -1,14 +1,5 @@
 import { MatchfeedError } from '../errors.js'
-import {
-  type ClockOptions,
-  checkTimestamp,
-  parseUnixSeconds,
-  resolveClock,
-  type Secrets,
-  timestampFormatMessage,
-  type VerifiedWebhook,
-  WebhookVerificationError,
-} from './errors.js'
+import { type Secrets, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
 import {
   computeMac,
@@ -18,8 +9,15 @@ import {
   prepareKeys,
   requireHeader,
   signingTimestamp,
-} from './hmac.js'
+} from './hmac-core.js'
 import { type RawBody, toBytes } from './raw-body.js'
+import {
+  type ClockOptions,
+  checkTimestamp,
+  parseUnixSeconds,
+  resolveClock,
+  timestampFormatMessage,
+} from './replay-window.js'
 
 export interface StandardWebhookVerifyOptions extends ClockOptions {
   /** `whsec_` + base64, or bare base64; several during a rotation. */

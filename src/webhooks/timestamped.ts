@@ -1,13 +1,4 @@
-import {
-  type ClockOptions,
-  checkTimestamp,
-  parseUnixSeconds,
-  resolveClock,
-  type Secrets,
-  timestampFormatMessage,
-  type VerifiedWebhook,
-  WebhookVerificationError,
-} from './errors.js'
+import { type Secrets, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
 import {
   computeMac,
@@ -19,8 +10,15 @@ import {
   requireHeader,
   signatureKey,
   signingTimestamp,
-} from './hmac.js'
+} from './hmac-core.js'
 import { type RawBody, toBytes } from './raw-body.js'
+import {
+  type ClockOptions,
+  checkTimestamp,
+  parseUnixSeconds,
+  resolveClock,
+  timestampFormatMessage,
+} from './replay-window.js'
 
 export interface TimestampedVerifyOptions extends ClockOptions {
   /** One secret, or several during a rotation. Used as UTF-8 bytes, `whsec_` included, as Stripe does. */

@@ -1,21 +1,11 @@
 import { defineConfig } from 'tsup'
+import { entries } from './scripts/entries.mjs'
 
-// One entry per public subpath; the CLI is its own ESM-only entry with a shebang.
+// One entry per public subpath (package.json's exports, read by scripts/entries.mjs); the CLI is its own
+// ESM-only entry with a shebang.
 export default defineConfig([
   {
-    entry: {
-      index: 'src/index.ts',
-      'webhooks/index': 'src/webhooks/index.ts',
-      'providers/custom/index': 'src/providers/custom/index.ts',
-      'providers/statsbomb/index': 'src/providers/statsbomb/index.ts',
-      'providers/opta/index': 'src/providers/opta/index.ts',
-      'providers/api-football/index': 'src/providers/api-football/index.ts',
-      'providers/football-data/index': 'src/providers/football-data/index.ts',
-      'testing/index': 'src/testing/index.ts',
-      'providers/websocket/index': 'src/providers/websocket/index.ts',
-      'sinks/postgres/index': 'src/sinks/postgres/index.ts',
-      'sinks/redis/index': 'src/sinks/redis/index.ts',
-    },
+    entry: Object.fromEntries(entries.map((e) => [e.entry, e.source])),
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -1,0 +1,1 @@
+export declare const entries: { specifier: string; entry: string; source: string }[]

@@ -2,6 +2,7 @@ import { MatchfeedError, ProviderPayloadError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
 import { BodyBudget, type BodyOutcome, type RequestBody, readBody } from './body.js'
+import { createDeliveries } from './deliveries.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
 import { clientIp, createIpAllowlist, type IpAllowlist } from './ip-allowlist.js'
@@ -102,29 +103,7 @@ const DEFAULT_REPLAY_TTL_SECONDS = 24 * 60 * 60
 const RETRY_AFTER_SECONDS = '5'
 
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY)
-  const bodyTimeoutMs = positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS)
-  const respondWithinMs = positiveInteger(
-    'respondWithinMs',
-    options.respondWithinMs,
-    DEFAULT_RESPOND_WITHIN_MS,
-  )
-  const budget = new BodyBudget(
-    positiveInteger(
-      'maxInFlightBodyBytes',
-      options.maxInFlightBodyBytes,
-      Math.max(DEFAULT_IN_FLIGHT_BODY_BYTES, maxBodyBytes),
-    ),
-  )
-  if (budget.maxBytes < maxBodyBytes) {
-    throw new MatchfeedError('maxInFlightBodyBytes must be at least maxBodyBytes', { code: 'invalid_option' })
-  }
-  if (options.verify === undefined) {
-    throw new MatchfeedError(
-      "verify is required: a scheme, a function, or 'none' to accept unsigned requests",
-      { code: 'invalid_option' },
-    )
-  }
+  const limits = handlerLimits(options)
   const verifier = toRequestVerifier(options.verify)
   const redact = createHeaderRedactor([
     ...(verifier?.credentialHeaders ?? []),
@@ -132,18 +111,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   ])
   const allowIps = toAllowlist(options.allowIps)
   const trustedProxies = toAllowlist(options.trustedProxies)
-  const replay = options.replay === false ? undefined : options.replay
-  const seen = options.replay === false ? undefined : (replay?.store ?? createMemorySeenIdStore())
-  const replayTtlMs = (replay?.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS) * 1000
-  // Deliveries being handled, by replay key: a retry of one waits for it instead of storing a second copy.
-  const inFlight = new Map<string, Promise<WebhookResponse>>()
-
+  const late = createLateTimer(limits.respondWithinMs)
+  const deliveries =
+    options.replay === false
+      ? undefined
+      : createDeliveries<WebhookResponse>({
+          seen: options.replay?.store ?? createMemorySeenIdStore(),
+          ttlMs: (options.replay?.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS) * 1000,
+          within: late.within,
+          duplicate: () => json(200, { status: 'duplicate', events: 0 }),
+        })
   const contextOf = (headers: HeaderBag, remoteAddress: string | undefined) =>
     new RequestContext(headers, remoteAddress, redact)
-  const late = createLateTimer(respondWithinMs)
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
-    const deadline = Date.now() + respondWithinMs
+    const deadline = Date.now() + limits.respondWithinMs
     if (request.method.toUpperCase() !== 'POST') {
       return unread(json(405, { code: 'method_not_allowed', message: 'use POST' }, { allow: 'POST' }))
     }
@@ -165,6 +147,38 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch (error) {
       return unread(verificationFailure(error, context))
     }
+    const body = await receive(request, context)
+    if (!(body instanceof Uint8Array)) return body
+    if (verifier) {
+      try {
+        context.delivery = await verifier.verify(body, request.headers, checked)
+      } catch (error) {
+        return verificationFailure(error, context)
+      }
+    }
+    const replayKey = deliveries ? context.delivery?.replayKey : undefined
+    const answer =
+      replayKey === undefined
+        ? await late.within(deadline, store(body, context))
+        : await deliveries!.once(replayKey, deadline, () =>
+            store(body, context).catch((error: unknown) => serverError(error, context)),
+          )
+    return (
+      answer ??
+      json(
+        503,
+        { code: 'still_storing', message: 'the events are still being stored; retry later' },
+        retryAfter,
+      )
+    )
+  }
+
+  /** The body, read within the budget, the cap and the deadline; or the answer when it could not be. */
+  async function receive(
+    request: WebhookRequest,
+    context: WebhookContext,
+  ): Promise<Uint8Array | WebhookResponse> {
+    const { maxBodyBytes, bodyTimeoutMs, budget } = limits
     const declared = declaredLength(request)
     if (declared !== undefined && declared > maxBodyBytes) return tooLarge(maxBodyBytes)
     const reserved = declared ?? maxBodyBytes
@@ -183,49 +197,19 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } finally {
       budget.release(reserved)
     }
-    if (outcome.kind === 'too_large') return tooLarge(maxBodyBytes)
-    if (outcome.kind === 'timeout') {
-      return unread(
-        json(408, { code: 'body_timeout', message: `the body did not arrive within ${bodyTimeoutMs} ms` }),
-      )
+    switch (outcome.kind) {
+      case 'read':
+        return outcome.bytes
+      case 'too_large':
+        return tooLarge(maxBodyBytes)
+      case 'timeout':
+        return unread(
+          json(408, { code: 'body_timeout', message: `the body did not arrive within ${bodyTimeoutMs} ms` }),
+        )
+      case 'aborted':
+        notify(options.onClientAbort, context)
+        return unread(json(400, { code: 'client_aborted', message: 'the body ended early' }))
     }
-    if (outcome.kind === 'aborted') {
-      notify(options.onClientAbort, context)
-      return unread(json(400, { code: 'client_aborted', message: 'the body ended early' }))
-    }
-    const body = outcome.bytes
-
-    if (verifier) {
-      try {
-        context.delivery = await verifier.verify(body, request.headers, checked)
-      } catch (error) {
-        return verificationFailure(error, context)
-      }
-    }
-    const replayKey = seen ? context.delivery?.replayKey : undefined
-    if (replayKey === undefined) return (await late.within(deadline, store(body, context))) ?? stillStoring()
-    for (;;) {
-      const running = inFlight.get(replayKey)
-      if (running) {
-        const earlier = await late.within(deadline, running)
-        if (earlier === undefined) return stillStoring()
-        if (earlier.status === 200) return json(200, { status: 'duplicate', events: 0 })
-        continue // the first copy failed: this one is handled in its place
-      }
-      if (await seen!.has(replayKey)) return json(200, { status: 'duplicate', events: 0 })
-      if (!inFlight.has(replayKey)) break
-    }
-    const tracked = store(body, context)
-      .then(async (response) => {
-        if (response.status === 200) await seen!.add(replayKey, replayTtlMs)
-        return response
-      })
-      .catch((error: unknown) => serverError(error, context))
-    inFlight.set(replayKey, tracked)
-    void tracked.then(() => {
-      if (inFlight.get(replayKey) === tracked) inFlight.delete(replayKey)
-    })
-    return (await late.within(deadline, tracked)) ?? stillStoring()
   }
 
   /** Parse, validate, hand over: the answer once the events are durable (or why they are not). */
@@ -250,21 +234,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return json(200, { status: 'ok', events: events.length })
   }
 
-  function verificationFailure(error: unknown, context: WebhookContext): WebhookResponse {
-    if (error instanceof WebhookVerificationError && error.reason !== 'invalid_secret') {
-      return json(401, { code: error.reason, message: error.message })
-    }
-    return serverError(error, context)
-  }
-
-  function serverError(error: unknown, context: WebhookContext): WebhookResponse {
-    notify(options.onError, error, context)
-    // 503 tells the sender to come back; the body stays generic (no internals, no secrets).
-    const retryable = error instanceof MatchfeedError ? error.retryable : true
-    return retryable
-      ? json(503, { code: 'internal_error', message: 'the events could not be stored' }, retryAfter)
-      : json(500, { code: 'internal_error', message: serverErrorMessage(error) })
-  }
+  const verificationFailure = (error: unknown, context: WebhookContext) =>
+    refused(error) ?? serverError(error, context)
+  const serverError = (error: unknown, context: WebhookContext) => failure(error, context, options.onError)
 
   const safeHandle = (request: WebhookRequest) =>
     handle(request).catch((error: unknown) => serverError(error, contextOf(request.headers, undefined)))
@@ -272,6 +244,53 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 }
 
 const retryAfter = { 'retry-after': RETRY_AFTER_SECONDS }
+
+/** 401 for a delivery that failed verification; undefined for a failure of the server's own (a bad secret). */
+function refused(error: unknown): WebhookResponse | undefined {
+  if (error instanceof WebhookVerificationError && error.reason !== 'invalid_secret') {
+    return json(401, { code: error.reason, message: error.message })
+  }
+  return undefined
+}
+
+/** 503 (retryable) or 500, with a generic body: the error goes to `onError`, never to the caller. */
+function failure(
+  error: unknown,
+  context: WebhookContext,
+  onError: WebhookHandlerOptions['onError'],
+): WebhookResponse {
+  notify(onError, error, context)
+  const retryable = MatchfeedError.isInstance(error) ? error.retryable : true
+  return retryable
+    ? json(503, { code: 'internal_error', message: 'the events could not be stored' }, retryAfter)
+    : json(500, { code: 'internal_error', message: serverErrorMessage(error) })
+}
+
+function handlerLimits(options: WebhookHandlerOptions) {
+  if (options.verify === undefined) {
+    throw new MatchfeedError(
+      "verify is required: a scheme, a function, or 'none' to accept unsigned requests",
+      { code: 'invalid_option' },
+    )
+  }
+  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY)
+  const budget = new BodyBudget(
+    positiveInteger(
+      'maxInFlightBodyBytes',
+      options.maxInFlightBodyBytes,
+      Math.max(DEFAULT_IN_FLIGHT_BODY_BYTES, maxBodyBytes),
+    ),
+  )
+  if (budget.maxBytes < maxBodyBytes) {
+    throw new MatchfeedError('maxInFlightBodyBytes must be at least maxBodyBytes', { code: 'invalid_option' })
+  }
+  return {
+    maxBodyBytes,
+    budget,
+    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS),
+    respondWithinMs: positiveInteger('respondWithinMs', options.respondWithinMs, DEFAULT_RESPOND_WITHIN_MS),
+  }
+}
 
 /**
  * The request's context. Its headers are redacted only when a hook reads them (most requests never do);
@@ -300,14 +319,6 @@ class RequestContext implements WebhookContext {
   toJSON() {
     return { headers: this.headers, delivery: this.delivery, remoteAddress: this.remoteAddress }
   }
-}
-
-function stillStoring(): WebhookResponse {
-  return json(
-    503,
-    { code: 'still_storing', message: 'the events are still being stored; retry later' },
-    retryAfter,
-  )
 }
 
 // A logging hook that throws must not leave the request unanswered.

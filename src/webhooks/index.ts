@@ -14,6 +14,7 @@ export {
   type WebhookRequest,
   type WebhookResponse,
   type WebhookVerifier,
+  type WebhookVerifyFunction,
 } from './handler.js'
 export { getHeader, type HeaderBag } from './headers.js'
 export { signHmacSignature, verifyHmacSignature } from './hmac.js'

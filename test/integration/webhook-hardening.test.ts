@@ -429,3 +429,30 @@ describe('#10.7 smaller defects', () => {
     ).toThrow(/header.name/)
   })
 })
+
+describe('#11.2.9 a framework body parser that ran first', () => {
+  it('answers 500 saying why, and tells onError, when express.json() consumed the body', async () => {
+    const { default: express } = await import('express')
+    const onError = vi.fn()
+    const webhook = createWebhookHandler({
+      verify: { scheme: 'hmac', secret: HMAC_SECRET },
+      parse: (raw) => parseCustomEvents(raw),
+      onEvents: () => {},
+      onError,
+    })
+    const app = express()
+    app.use(express.json())
+    app.post('/hook', webhook.node)
+    const { url } = await serveHandler(app)
+    const res = await fetch(`${url}/hook`, {
+      method: 'POST',
+      body,
+      headers: { ...signHmacSignature(body, { secret: HMAC_SECRET }), 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(500)
+    const answer = (await res.json()) as { error: { message: string } }
+    expect(answer.error.message).toMatch(/already consumed.*express\.json\(\)/)
+    expect(onError).toHaveBeenCalledOnce()
+    expect((onError.mock.calls[0]![0] as MatchfeedError).code).toBe('body_already_parsed')
+  })
+})

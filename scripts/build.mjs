@@ -7,7 +7,9 @@ const output = `${tsup.stdout}${tsup.stderr}`
 process.stdout.write(output)
 const warnings = output.split('\n').filter((line) => /warn|still references private/i.test(line))
 if (tsup.status !== 0 || warnings.length > 0) {
-  console.error(`build: ${tsup.status !== 0 ? `tsup exited ${tsup.status}` : `${warnings.length} warning(s)`}`)
+  console.error(
+    `build: ${tsup.status !== 0 ? `tsup exited ${tsup.status}` : `${warnings.length} warning(s)`}`,
+  )
   process.exit(1)
 }
 const schema = spawnSync(process.execPath, ['scripts/write-json-schema.mjs'], { stdio: 'inherit' })

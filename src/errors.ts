@@ -12,6 +12,33 @@ export class MatchfeedError extends Error {
     this.name = new.target.name
     this.code = options.code
     this.retryable = options.retryable ?? false
+    markClasses(new.target)
+  }
+
+  /**
+   * Whether `value` is an error of this class, also when it comes from another copy of matchfeed (the ESM
+   * and the CJS build can both be loaded in one process, and then `instanceof` says no).
+   * `SinkError.isInstance(e)`, `ProviderPayloadError.isInstance(e)`, … work the same way.
+   */
+  static isInstance<T extends abstract new (...args: never[]) => MatchfeedError>(
+    this: T,
+    value: unknown,
+  ): value is InstanceType<T> {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance is called on
+      (value as Record<symbol, unknown>)[Symbol.for(`matchfeed.${this.name}`)] === true
+    )
+  }
+}
+
+/** Marks the prototypes of an error class and its matchfeed ancestors once, by a registry-wide symbol. */
+function markClasses(target: abstract new (...args: never[]) => unknown): void {
+  for (let c = target; c !== Error && typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const mark = Symbol.for(`matchfeed.${c.name}`)
+    if (Object.hasOwn(c.prototype, mark)) return
+    Object.defineProperty(c.prototype, mark, { value: true })
   }
 }
 
@@ -34,4 +61,13 @@ export class ProviderPayloadError extends MatchfeedError {
     this.field = field
     this.reason = reason
   }
+}
+
+/**
+ * A provider payload refused for its size before it was read in full: more items, elements or attributes
+ * than the configured bound. The reason names the bound and the option that sets it. A webhook handler
+ * answers 413. Never retryable.
+ */
+export class PayloadTooLargeError extends ProviderPayloadError {
+  override readonly code = 'payload_too_large'
 }

@@ -1,5 +1,6 @@
 export * from './enums.js'
 export { matchEventId } from './ids.js'
+export * from './limits.js'
 export { latestVersions, supersedes } from './merge.js'
 export {
   type MatchEvent,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../pitch/canonical.js'
+import { storableProblem, textProblem, tooLarge, tooLong } from './bounds.js'
 import {
   BODY_PARTS,
   CARDS,
@@ -11,6 +12,7 @@ import {
   SET_PIECES,
   SIDES,
 } from './enums.js'
+import * as limits from './limits.js'
 
 const resultsByType: Partial<Record<EventType, ReadonlySet<string>>> = Object.fromEntries(
   Object.entries(RESULTS_BY_TYPE).map(([type, results]) => [type, new Set<string>(results)]),
@@ -34,20 +36,46 @@ function isComposedId(e: {
   )
 }
 
-/** A provider name: lower-case, no `:` (it separates the parts of an event id). */
+// The character rules every string of an event follows (checked by storableProblem, in the plain loop).
+const TEXT_RULE = 'No NUL (U+0000) and no lone surrogates: well-formed Unicode, as Postgres stores it.'
+
+/** A string of at most `max` characters (UTF-16 units), in MatchEventShape; the characters are checked apart. */
+function text(max: number, description = TEXT_RULE, pattern?: [RegExp, string]) {
+  const bounded = z.string().min(1).max(max, tooLong(max))
+  return (pattern ? bounded.regex(...pattern) : bounded).describe(description)
+}
+
+/**
+ * A string of at most `max` characters with the character rules checked too: for provider payload schemas
+ * (the custom feed, StatsBomb options), so a bad value is refused naming the payload's own field.
+ */
+export const storableText = (max: number, base: z.ZodString = z.string()) =>
+  base.max(max, tooLong(max)).superRefine((value, ctx) => {
+    const problem = textProblem(value, max)
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem })
+  })
+
+/** A provider name: lower-case, no `:` (it separates the parts of an event id), at most 64 characters. */
 export const ProviderNameSchema = z
   .string()
+  .max(limits.PROVIDER_NAME_MAX_LENGTH, tooLong(limits.PROVIDER_NAME_MAX_LENGTH))
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case name of letters, digits, ".", "_" or "-"')
 
+const name = z
+  .string()
+  .max(limits.NAME_MAX_LENGTH, tooLong(limits.NAME_MAX_LENGTH))
+  .describe(TEXT_RULE)
+  .optional()
+
 export const TeamRefSchema = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
+  id: text(limits.REF_ID_MAX_LENGTH),
+  name,
   side: z.enum(SIDES).optional(),
 })
 
 export const PlayerRefSchema = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
+  id: text(limits.REF_ID_MAX_LENGTH),
+  name,
 })
 
 export const ScoreSchema = z.strictObject({
@@ -60,13 +88,13 @@ const pitchY = z.number().min(0).max(PITCH_WIDTH)
 
 /** The fields of MatchEvent v1, without the rules that relate them (see MatchEventSchema). */
 export const MatchEventShape = z.strictObject({
-  id: z.string().min(1),
+  id: text(
+    limits.EVENT_ID_MAX_LENGTH,
+    `${TEXT_RULE} Its parts joined: at most 64 + 128 + 256 + 2 characters.`,
+  ),
   provider: ProviderNameSchema,
-  providerEventId: z.string().min(1),
-  matchId: z
-    .string()
-    .min(1)
-    .regex(/^[^:]*$/, 'must not contain ":"'),
+  providerEventId: text(limits.PROVIDER_EVENT_ID_MAX_LENGTH),
+  matchId: text(limits.MATCH_ID_MAX_LENGTH, TEXT_RULE, [/^[^:]*$/, 'must not contain ":"']),
   seq: z.number().nonnegative(),
   version: z.int().nonnegative(),
   deleted: z.boolean(),
@@ -74,10 +102,14 @@ export const MatchEventShape = z.strictObject({
   result: z.enum(RESULTS).nullable(),
   period: z.union(PERIODS.map((p) => z.literal(p))),
   periodTime: z.number().nonnegative(),
-  minute: z.int().nonnegative(),
+  minute: z.int().nonnegative().max(limits.INT4_MAX, tooLarge(limits.INT4_MAX)),
   second: z.int().min(0).max(59),
-  addedTime: z.int().nonnegative().optional(),
-  timestamp: z.iso.datetime().optional(),
+  addedTime: z.int().nonnegative().max(limits.INT4_MAX, tooLarge(limits.INT4_MAX)).optional(),
+  timestamp: z.iso
+    .datetime()
+    .max(limits.TIMESTAMP_MAX_LENGTH, tooLong(limits.TIMESTAMP_MAX_LENGTH))
+    .describe('UTC, years 0001 to 9999 (Postgres has no year 0), at most nanoseconds.')
+    .optional(),
   team: TeamRefSchema.optional(),
   player: PlayerRefSchema.optional(),
   relatedPlayer: PlayerRefSchema.optional(),
@@ -90,8 +122,14 @@ export const MatchEventShape = z.strictObject({
   bodyPart: z.enum(BODY_PARTS).optional(),
   card: z.enum(CARDS).optional(),
   score: ScoreSchema.optional(),
-  providerType: z.string().min(1),
-  raw: z.unknown().optional(),
+  providerType: text(limits.PROVIDER_TYPE_MAX_LENGTH),
+  raw: z
+    .unknown()
+    .describe(
+      `JSON values only (null, booleans, finite numbers, strings, arrays, plain objects), nested at most ` +
+        `${limits.RAW_MAX_DEPTH} deep, at most ${limits.RAW_MAX_JSON_LENGTH} characters as JSON. Its strings and keys too: ${TEXT_RULE}`,
+    )
+    .optional(),
 })
 
 /**
@@ -100,25 +138,34 @@ export const MatchEventShape = z.strictObject({
  */
 export function brokenEventRule(
   event: z.output<typeof MatchEventShape>,
-): { path: string; message: string } | undefined {
-  if (!isComposedId(event)) return { path: 'id', message: 'must be "<provider>:<matchId>:<providerEventId>"' }
+): { path: (string | number)[]; message: string } | undefined {
+  if (!isComposedId(event))
+    return { path: ['id'], message: 'must be "<provider>:<matchId>:<providerEventId>"' }
   if (event.result !== null && !resultsByType[event.type]?.has(event.result)) {
-    return { path: 'result', message: `"${event.result}" is not a ${event.type} result` }
+    return { path: ['result'], message: `"${event.result}" is not a ${event.type} result` }
   }
   if ((event.x === undefined) !== (event.y === undefined)) {
-    return { path: event.x === undefined ? 'x' : 'y', message: 'x and y come together' }
+    return { path: [event.x === undefined ? 'x' : 'y'], message: 'x and y come together' }
   }
   if ((event.endX === undefined) !== (event.endY === undefined)) {
-    return { path: event.endX === undefined ? 'endX' : 'endY', message: 'endX and endY come together' }
+    return { path: [event.endX === undefined ? 'endX' : 'endY'], message: 'endX and endY come together' }
   }
-  return undefined
+  // What the shape cannot say cheaply: the characters of every string, the year, raw (src/event/bounds.ts).
+  return storableProblem(event)
 }
 
-/** MatchEvent v1: the one shape every provider is normalised to. See docs/event-model.md. */
+/**
+ * MatchEvent v1: the one shape every provider is normalised to, within the bounds every sink stores. See
+ * docs/event-model.md.
+ */
 export const MatchEventSchema = MatchEventShape.superRefine((event, ctx) => {
   const broken = brokenEventRule(event)
-  if (broken) ctx.addIssue({ code: 'custom', path: [broken.path], message: broken.message })
-})
+  if (broken) ctx.addIssue({ code: 'custom', path: broken.path, message: broken.message })
+}).describe(
+  'One football match event from any provider, within the bounds every sink stores (docs/event-model.md, "Bounds"): ' +
+    `every string well-formed Unicode without NUL, the lengths and integer ranges given here, timestamps in years ` +
+    `0001 to 9999, raw as JSON values. id is "<provider>:<matchId>:<providerEventId>".`,
+)
 
 export type MatchEvent = z.output<typeof MatchEventSchema>
 export type TeamRef = z.output<typeof TeamRefSchema>

@@ -1,9 +1,11 @@
 import { compile, z } from 'zod'
 import { MatchfeedError } from '../errors.js'
+import { formatPath } from './bounds.js'
 import { brokenEventRule, type MatchEvent, MatchEventShape } from './schema.js'
 
 // Compiled once at module load: validating a whole batch is one generated function call. The shape alone:
-// the rules across fields run after it in a plain loop (brokenEventRule), cheaper than a refinement.
+// the rules across fields and the storage bounds the shape cannot say cheaply (the characters of every
+// string, the year, raw) run after it in a plain loop (brokenEventRule), cheaper than a refinement.
 const compiledBatch = compile(z.array(MatchEventShape))
 
 // Batches matchfeed's own parsers built and checked, by identity: such a batch is checked once on its way
@@ -64,7 +66,7 @@ export function validateMatchEvents(events: unknown): MatchEvent[] {
     const batch = events as MatchEvent[]
     for (let i = 0; i < batch.length; i++) {
       const broken = brokenEventRule(batch[i]!)
-      if (broken) return throwInvalid(batch[i]!.provider, i, broken.path, broken.message)
+      if (broken) return throwInvalid(batch[i]!.provider, i, formatPath(broken.path), broken.message)
     }
     return batch
   }

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { importPeer } from '../peer.js'
 import type { HistogramSnapshot } from './histogram.js'
 import type { Pipeline } from './pipeline.js'
 
@@ -104,15 +104,9 @@ function histogram(name: string, h: HistogramSnapshot, labels: Labels): Sample[]
 }
 
 async function newRegistry(): Promise<PrometheusRegistry> {
-  try {
-    const { Registry } = (await import('prom-client')) as unknown as {
-      Registry: new () => PrometheusRegistry
-    }
-    return new Registry()
-  } catch (error) {
-    throw new MatchfeedError(
-      'registerPipelineMetrics needs prom-client: `npm install prom-client`, or pass { register } yourself',
-      { code: 'missing_peer_dependency', cause: error },
-    )
-  }
+  const { Registry } = await importPeer<{ Registry: new () => PrometheusRegistry }>('prom-client', {
+    purpose: 'registerPipelineMetrics',
+    alternative: 'or pass { register } yourself',
+  })
+  return new Registry()
 }

@@ -19,6 +19,8 @@ const NON_SPATIAL = new Set(
     .map(([, m]) => m.type as string),
 )
 
+const KLOPPY_BODY_PART_TYPES = new Set(['pass', 'shot', 'clearance', 'interception', 'goalkeeper', 'duel'])
+
 type Field = 'type' | 'result' | 'period' | 'periodTime' | 'team' | 'player' | 'x' | 'y' | 'endX' | 'endY'
 const FIELDS: readonly Field[] = [
   'type',
@@ -133,7 +135,9 @@ function compare(
       if (a === b) tally.extra[key][0]++
     }
     extra('setPiece', ours.setPiece ?? null, line.setPiece?.toLowerCase() ?? null)
-    if (ours.type === 'pass' || ours.type === 'shot' || ours.type === 'clearance') {
+    // kloppy gives a body part on the events whose classes carry qualifiers; matchfeed on every event that
+    // has a body-part qualifier (a miscontrol or a ball touch by head too, where kloppy has none).
+    if (KLOPPY_BODY_PART_TYPES.has(ours.type)) {
       extra('bodyPart', ours.bodyPart ?? null, line.bodyPart?.toLowerCase() ?? null)
     }
     if (line.type === 'card') extra('card', ours.card, line.card === 'first_yellow' ? 'yellow' : line.card)
@@ -262,6 +266,7 @@ describeShared('Opta / Stats Perform against kloppy 3.19', () => {
     expect(tally.lines).toBe(39)
     expect(rate).toBeGreaterThanOrEqual(0.995)
     expect(tally.disagreements).toEqual([])
+    expect(tally.extra.bodyPart[0], 'body parts').toBe(tally.extra.bodyPart[1])
   })
 
   it('MA3 + MA1 (statsperform_event_ma3.json): agrees with kloppy on ≥ 99.5 % of fields, differences documented', () => {
@@ -276,6 +281,8 @@ describeShared('Opta / Stats Perform against kloppy 3.19', () => {
     expect(tally.lines).toBe(1643)
     expect(rate).toBeGreaterThanOrEqual(0.995)
     expect(tally.disagreements.length).toBeLessThanOrEqual(Math.floor(tally.lines * 0.005))
+    // Interceptions by head (qualifier 15) included: kloppy reads body parts on them too.
+    expect(tally.extra.bodyPart[0], 'body parts').toBe(tally.extra.bodyPart[1])
   })
 
   group('kloppy-conventions.md, the items matchfeed can check', () => {

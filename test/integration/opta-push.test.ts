@@ -33,7 +33,11 @@ async function start(overrides: Partial<OptaPushHandlerOptions> = {}) {
     const res = await fetch(server.url, { method: 'POST', body, headers })
     return {
       status: res.status,
-      json: (await res.json()) as { status?: string; events?: number; error?: { code: string } },
+      json: (await res.json()) as {
+        status?: string
+        events?: number
+        error?: { code: string; provider?: string; field?: string }
+      },
     }
   }
   return { received, push }
@@ -155,6 +159,71 @@ describe('createOptaPushHandler over real HTTP', () => {
         .filter((e) => e.providerEventId === '9999999999')
         .map((e) => e.deleted),
     ).toEqual([false])
+  })
+
+  it('reads an F7 when it arrives: a garbled one gets its own 400 and replaces nothing', async () => {
+    const { received, push } = await start()
+    expect((await push(f7, meta('F7'))).status).toBe(200)
+    for (const junk of [
+      'not xml at all',
+      f7.slice(0, 700), // cut short
+      '<SoccerFeed><Other uID="f900001"/></SoccerFeed>', // no SoccerDocument
+      f24, // an F24 declared as the F7
+      f7.replace('uID="f900001"', 'uID="f900009"'), // another game's F7
+    ]) {
+      expect(await push(junk, meta('F7'))).toMatchObject({
+        status: 400,
+        json: { error: { code: 'invalid_payload', provider: 'opta', field: expect.stringMatching(/^f7/) } },
+      })
+    }
+    const res = await push(f24, meta('F24'))
+    expect(res.status).toBe(200)
+    // The names of the good F7, pushed before the junk.
+    expect(received[0]!.find((e) => e.player?.id === '1001')?.player?.name).toBe('Ada L.')
+  })
+
+  it("keeps nothing of junk F7s: after eight of them, the game's F24s are still read", async () => {
+    const { received, push } = await start()
+    for (let i = 0; i < 8; i++) {
+      const junk = `<SoccerFeed><SoccerDocument uID="f900001">${'x'.repeat(100_000)}${i}`
+      expect((await push(junk, meta('F7'))).status).toBe(400)
+    }
+    const res = await push(f24, meta('F24'))
+    expect(res.status).toBe(200)
+    expect(res.json.events).toBeGreaterThan(10)
+    expect(received[0]!.some((e) => e.player?.name !== undefined)).toBe(false) // no F7 was kept
+  })
+
+  it('keeps one parsed F7 per game, for at most maxGames games, and refuses one with too many names (413)', async () => {
+    const { received, push } = await start({ maxGames: 2 })
+    const f7Of = (game: string) => f7.replace('uID="f900001"', `uID="f${game}"`)
+    const metaOf = (feedType: string, game: string) => ({ ...meta(feedType), 'x-meta-game-id': game })
+    for (const game of ['900001', '900002', '900003']) {
+      expect((await push(f7Of(game), metaOf('F7', game))).status).toBe(200)
+    }
+    // 900001's F7 was the oldest of three: dropped, so its F24 is read without names.
+    expect((await push(f24, meta('F24'))).status).toBe(200)
+    expect(received[0]!.some((e) => e.player?.name !== undefined)).toBe(false)
+    // An F7 whose names exceed the per-game bounds (500 names, 16,384 characters) is refused.
+    const players = (count: number, length: number) =>
+      Array.from(
+        { length: count },
+        (_, i) =>
+          `<Player uID="p${50_000 + i}"><PersonName><Known>${'N'.repeat(length)}</Known></PersonName></Player>`,
+      ).join('')
+    for (const [count, length] of [
+      [400, 60],
+      [600, 1],
+    ] as const) {
+      const huge = f7Of('900004').replace('</Team>', `${players(count, length)}</Team>`)
+      expect(await push(huge, metaOf('F7', '900004'))).toMatchObject({
+        status: 413,
+        json: { error: { code: 'payload_too_large', field: 'f7' } },
+      })
+    }
+    // A large but real-sized squad is kept.
+    const squad = f7Of('900004').replace('</Team>', `${players(60, 30)}</Team>`)
+    expect((await push(squad, metaOf('F7', '900004'))).status).toBe(200)
   })
 
   it('refuses to start without any auth', () => {

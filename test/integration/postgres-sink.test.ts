@@ -150,10 +150,13 @@ describe('postgresSink', () => {
     await expect(sink.write([{ ...ev('m1', 1), period: 9 } as unknown as MatchEvent])).rejects.toThrow(
       /period/,
     )
-    const broken = postgresSink({ client: pool, schema, table: 'no_such_table' })
+    const broken = postgresSink({ client: pool, schema, table: 'no_such_table', name: 'archive' })
     await expect(broken.write([ev('m1', 1)])).rejects.toMatchObject({
       code: 'postgres_error',
       retryable: false,
+      sink: 'archive',
+      backendCode: '42P01',
+      sqlState: '42P01',
     })
     const down = postgresSink({ connectionString: 'postgres://postgres@127.0.0.1:1/none' })
     await expect(down.write([ev('m1', 1)])).rejects.toMatchObject({ retryable: true })

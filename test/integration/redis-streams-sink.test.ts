@@ -143,7 +143,13 @@ describe('redisStreamsSink', () => {
     await node.set(sink.key('wrongtype'), 'not a stream')
     const error = await sink.write([ev('wrongtype', 1)]).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RedisError)
-    expect(error).toMatchObject({ code: 'redis_error', retryable: false, reply: 'WRONGTYPE' })
+    expect(error).toMatchObject({
+      code: 'redis_error',
+      retryable: false,
+      reply: 'WRONGTYPE',
+      sink: 'redis-streams',
+      backendCode: 'WRONGTYPE',
+    })
   })
 
   it('reports an unreachable server as retryable, within timeoutMs', async () => {

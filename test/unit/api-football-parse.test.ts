@@ -353,6 +353,26 @@ describe('parseApiFootballFixture: statuses', () => {
     })
   })
 
+  it('keeps a type or detail named like an Object.prototype member generic (no prototype lookup)', () => {
+    for (const [type, detail] of [
+      ['Constructor', 'Knee'],
+      ['__proto__', 'x'],
+      ['Goal', 'constructor'],
+      ['Card', '__proto__'],
+      ['toString', 'valueOf'],
+    ]) {
+      const body = item()
+      body.events.push({ ...body.events[0], type, detail })
+      const warnings: ApiFootballWarning[] = []
+      const events = parse(body, warnings)
+      const odd = events.find((e) => e.providerType === `${type}/${detail}`)
+      expect(odd, `${type}/${detail}`).toMatchObject({ type: 'generic', result: null })
+      // Told as unknown, like any other unknown type or detail.
+      expect(warnings.find((w) => w.providerType === `${type}/${detail}`)?.message).toMatch(/kept as generic/)
+      for (const e of events) expect(MatchEventSchema.safeParse(e).success).toBe(true)
+    }
+  })
+
   it('infers goals without a scorer when `goals` is ahead of the events', () => {
     const body = item()
     body.fixture.status = { long: 'Second Half', short: '2H', elapsed: 81, extra: null }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProviderPayloadError } from '../../src/errors.js'
+import { PayloadTooLargeError, ProviderPayloadError } from '../../src/errors.js'
 import { CUSTOM_EVENT_TYPES, parseCustomEvents } from '../../src/providers/custom/index.js'
 
 // The integration guide's payload, as its Go struct serialises it (signature and metadata included).
@@ -14,6 +14,16 @@ const guidePayload = {
   metadata: '{"assist":"10"}',
   timestamp: '2026-11-24T16:23:41+01:00',
   signature: 'not-used: signatures belong in a header',
+}
+
+/** What `fn` throws (undefined when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  return undefined
 }
 
 describe('parseCustomEvents', () => {
@@ -77,6 +87,24 @@ describe('parseCustomEvents', () => {
     expect(event).toMatchObject({ type: 'generic', result: null, providerType: 'Injury_Break' })
   })
 
+  it('keeps Object.prototype names as generic too: the lookup never walks the prototype', () => {
+    for (const name of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'isPrototypeOf',
+    ]) {
+      for (const eventType of [name, name.toUpperCase(), name[0]!.toUpperCase() + name.slice(1)]) {
+        const [event] = parseCustomEvents({ ...guidePayload, event_type: eventType })
+        expect(event, eventType).toMatchObject({ type: 'generic', result: null, providerType: eventType })
+        expect(event!.setPiece, eventType).toBeUndefined()
+        expect(event!.card, eventType).toBeUndefined()
+      }
+    }
+  })
+
   it('maps every documented event_type to a valid event', () => {
     for (const [eventType, mapping] of Object.entries(CUSTOM_EVENT_TYPES)) {
       const [event] = parseCustomEvents({ ...guidePayload, event_type: eventType.toUpperCase() })
@@ -121,17 +149,69 @@ describe('parseCustomEvents', () => {
     ['an item in a batch', [guidePayload, { ...guidePayload, minute: 1.5 }], '[1].minute', /./],
     ['a number', 42, '(body)', /./],
   ])('rejects %s with a typed error naming the field', (_, payload, field, reason) => {
-    let error: unknown
-    try {
-      parseCustomEvents(payload)
-    } catch (e) {
-      error = e
-    }
+    const error = thrownBy(() => parseCustomEvents(payload))
     expect(error).toBeInstanceOf(ProviderPayloadError)
     const e = error as ProviderPayloadError
     expect(e).toMatchObject({ provider: 'custom', field, code: 'invalid_payload', retryable: false })
     expect(e.reason).toMatch(reason)
     expect(e.message).toContain(`custom: ${field}`)
+  })
+})
+
+describe('parseCustomEvents: bounded work on a bad payload', () => {
+  it('stops at the first bad item: the items after it are never read', () => {
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('item 2 was read')
+        },
+        has: () => {
+          throw new Error('item 2 was read')
+        },
+        ownKeys: () => {
+          throw new Error('item 2 was read')
+        },
+      },
+    )
+    const error = thrownBy(() =>
+      parseCustomEvents([guidePayload, { ...guidePayload, minute: -1 }, untouchable]),
+    )
+    expect(error).toBeInstanceOf(ProviderPayloadError)
+    expect(error).toMatchObject({ field: '[1].minute' })
+  })
+
+  it('refuses more than maxEvents items (default 10,000) before validating any, as payload_too_large', () => {
+    const many = Array.from({ length: 10_001 }, () => ({}))
+    const error = thrownBy(() => parseCustomEvents(many))
+    expect(error).toBeInstanceOf(PayloadTooLargeError)
+    expect(error).toBeInstanceOf(ProviderPayloadError)
+    expect(error).toMatchObject({
+      code: 'payload_too_large',
+      provider: 'custom',
+      field: '(body)',
+      retryable: false,
+    })
+    expect((error as PayloadTooLargeError).reason).toMatch(/more than 10000 events.*maxEvents/)
+    // At the limit: read (and here refused for its first bad item, not for its size).
+    expect(() => parseCustomEvents(many.slice(1))).toThrow(/custom: \[0\]\.match_id/)
+    // Text and bytes are counted before JSON.parse; commas inside strings and items do not count.
+    expect(() => parseCustomEvents(JSON.stringify(many))).toThrow(PayloadTooLargeError)
+    expect(() => parseCustomEvents(Buffer.from(` [${'{},'.repeat(349_000)}{}]`))).toThrow(
+      PayloadTooLargeError,
+    )
+    const commas = [
+      { ...guidePayload, event_type: 'a,b,c,"d",[e]' },
+      { ...guidePayload, metadata: { a: [1, 2, 3], b: '\\",' } },
+    ]
+    expect(parseCustomEvents(JSON.stringify(commas), { maxEvents: 2 })).toHaveLength(2)
+    expect(() => parseCustomEvents(JSON.stringify([...commas, guidePayload]), { maxEvents: 2 })).toThrow(
+      PayloadTooLargeError,
+    )
+    const three = [guidePayload, guidePayload, guidePayload]
+    expect(parseCustomEvents(three, { maxEvents: 3 })).toHaveLength(3)
+    expect(() => parseCustomEvents(three, { maxEvents: 2 })).toThrow(PayloadTooLargeError)
+    expect(() => parseCustomEvents(three, { maxEvents: 0 })).toThrow(/maxEvents/)
   })
 })
 

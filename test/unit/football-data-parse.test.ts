@@ -79,6 +79,19 @@ describe('parseFootballDataMatch: a paid-tier snapshot', () => {
     expect(events.find((e) => e.type === 'substitution')!.raw).toEqual(body.substitutions[0])
   })
 
+  it('keeps cards, goal types and statuses named like Object.prototype members generic', () => {
+    const body = JSON.parse(PAID)
+    body.bookings[0].card = 'constructor'
+    body.goals[0].type = '__proto__'
+    body.status = 'toString'
+    const events = parseFootballDataMatch(body)
+    expect(events.filter((e) => e.type === 'generic').map((e) => e.providerType)).toEqual([
+      'TOSTRING',
+      '__PROTO__',
+      'constructor',
+    ])
+  })
+
   it('makes unknown cards, goal types and statuses generic with a warning', () => {
     const body = JSON.parse(PAID)
     body.bookings[0].card = 'ORANGE'

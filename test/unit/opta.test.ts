@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { MatchfeedError, ProviderPayloadError } from '../../src/errors.js'
+import { MatchfeedError, PayloadTooLargeError, ProviderPayloadError } from '../../src/errors.js'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { toCanonicalX, toCanonicalY } from '../../src/pitch/index.js'
 import {
@@ -9,6 +9,7 @@ import {
   OPTA_PERIODS,
   parseOptaF24,
   parseStatsPerformMA3,
+  readOptaF7,
 } from '../../src/providers/opta/index.js'
 import { londonToUtc, parseOptaTime } from '../../src/providers/opta/opta-time.js'
 
@@ -144,6 +145,29 @@ describe('parseOptaF24: the hand-written F24 + F7', () => {
     const blocked = ev('9000000012')
     expect(blocked).toMatchObject({ result: 'blocked', bodyPart: 'other', endX: 94, endY: 34 })
     expect(blocked.endZ).toBeCloseTo(Z((19 / 20) * 8.5), 12)
+  })
+
+  it('reads body-part qualifiers on every type that carries them (an interception by head, as kloppy)', () => {
+    const interception = '<Event id="9000000006" event_id="3" type_id="8" '
+    const line = F24.split('\n').find((l) => l.includes(interception))!
+    expect(line.trimEnd().endsWith('/>')).toBe(true)
+    const headed = F24.replace(
+      line,
+      `${line.trimEnd().slice(0, -2)}><Q id="8100000001" qualifier_id="15" /></Event>`,
+    )
+    const tackled = F24.replace(
+      line,
+      `${line.replace('type_id="8"', 'type_id="7"').trimEnd().slice(0, -2)}><Q id="8100000001" qualifier_id="72" /></Event>`,
+    )
+    expect(byId(parseOptaF24(headed, { f7: F7 })).get('9000000006')).toMatchObject({
+      type: 'interception',
+      bodyPart: 'head',
+    })
+    expect(byId(parseOptaF24(tackled, { f7: F7 })).get('9000000006')).toMatchObject({
+      type: 'duel',
+      bodyPart: 'left_foot',
+    })
+    expect(ev('9000000006').bodyPart).toBeUndefined() // no qualifier, no body part
   })
 
   it('reads a goal: time from qualifier 374, assist from qualifier 55, the score', () => {
@@ -426,6 +450,17 @@ describe('parseStatsPerformMA3: the hand-written MA3 + MA1', () => {
     expect(ma3.get('3000000008')).toMatchObject({ type: 'card', card: 'second_yellow' })
   })
 
+  it('reads body-part qualifiers on every type: an interception (type 8) with qualifier 15 is by head', () => {
+    const json = JSON.parse(MA3)
+    const pass = json.liveData.event.find((e: { id: number }) => e.id === 3000000005)
+    pass.typeId = 8
+    pass.qualifier = [{ id: 1, qualifierId: 15 }]
+    expect(byId(parseStatsPerformMA3(json)).get('3000000005')).toMatchObject({
+      type: 'interception',
+      bodyPart: 'head',
+    })
+  })
+
   it('without the MA1: the event playerName', () => {
     expect(byId(parseStatsPerformMA3(MA3)).get('3000000004')?.player).toEqual({
       id: 'homeplayer000000000000001',
@@ -623,6 +658,86 @@ describe('bad input: a ProviderPayloadError naming the field', () => {
     expect(() => parseOptaF24(F24, { includeRaw: 'yes' } as never)).toThrow(MatchfeedError)
     expect(() => parseOptaF24(F24, { matchId: 'a:b' })).toThrow(/option matchId/)
     expect(() => parseStatsPerformMA3(MA3, { ma1: 42 } as never)).toThrow(/option ma1/)
+  })
+})
+
+describe('readOptaF7: an F7 read once for all the F24s of its match', () => {
+  it('gives what the F7 bytes give, and is not changed by the F24s that use it', () => {
+    const f7 = readOptaF7(F7)
+    expect(parseOptaF24(F24, { f7 })).toEqual(f24Events)
+    expect(parseOptaF24(F24, { f7 })).toEqual(f24Events)
+    expect([...f7.teamNames.keys()].sort()).toEqual(['100', '200'])
+  })
+
+  it('refuses a damaged F7, a cut-short one included, and an F7 it did not read', () => {
+    const text = F7.toString('utf8')
+    const cutShort = text.slice(0, text.lastIndexOf('</SoccerDocument>'))
+    expect(payloadError(() => readOptaF7('<SoccerFeed><Other/></SoccerFeed>')).field).toBe(
+      'f7.SoccerDocument',
+    )
+    const cut = payloadError(() => readOptaF7(cutShort))
+    expect(cut).toMatchObject({ field: 'f7' })
+    expect(cut.reason).toMatch(/truncated/)
+    expect(payloadError(() => parseOptaF24(F24, { f7: cutShort })).reason).toMatch(/truncated/)
+    const forged = { matchId: '900001', teamNames: new Map(), playerNames: new Map() }
+    expect(() => parseOptaF24(F24, { f7: forged as never })).toThrow(/option f7/)
+  })
+})
+
+describe('document bounds: counted before parsing, a PayloadTooLargeError naming the option', () => {
+  const tooLarge = (fn: () => unknown) => {
+    const error = payloadError(fn)
+    expect(error).toBeInstanceOf(PayloadTooLargeError)
+    expect(error.code).toBe('payload_too_large')
+    return error
+  }
+  const starts = (text: string) => (text.match(/<[^/!?]/g) ?? []).length
+  const equals = (text: string) => (text.match(/=/g) ?? []).length
+
+  it('F24 and its F7: elements and attributes, each document on its own', () => {
+    expect(parseOptaF24(F24, { maxElements: starts(F24), maxAttributes: equals(F24) })).toEqual(
+      parseOptaF24(F24),
+    )
+    const elements = tooLarge(() => parseOptaF24(F24, { maxElements: starts(F24) - 1 }))
+    expect(elements).toMatchObject({ provider: 'opta', field: '(body)' })
+    expect(elements.reason).toBe(
+      `more than ${starts(F24) - 1} XML elements (the bound set by option maxElements)`,
+    )
+    const attributes = tooLarge(() => parseOptaF24(F24, { maxAttributes: equals(F24) - 1 }))
+    expect(attributes.reason).toMatch(/XML attributes .*maxAttributes/)
+    const bloated = F7.toString('utf8').replace('</Team>', `${'<X/>'.repeat(starts(F24))}</Team>`)
+    expect(tooLarge(() => parseOptaF24(F24, { f7: bloated, maxElements: starts(F24) })).field).toBe('f7')
+    expect(tooLarge(() => readOptaF7(F7, { maxAttributes: 3 })).field).toBe('f7')
+  })
+
+  it('at most 256 attributes on one element, whatever the options', () => {
+    const attrs = Array.from({ length: 257 }, (_, k) => ` a${k}="1"`).join('')
+    const wide = F24.replace('<Event id="9000000006"', `<Event${attrs} id="9000000006"`)
+    expect(tooLarge(() => parseOptaF24(wide)).reason).toMatch(/more than 256 attributes/)
+  })
+
+  it('MA3 JSON (objects and arrays; members and items), MA3 XML, and the MA1', () => {
+    const objects = (MA3.match(/[{[]/g) ?? []).length
+    const commas = (MA3.match(/,/g) ?? []).length
+    expect(parseStatsPerformMA3(MA3, { maxElements: objects, maxAttributes: commas })).toEqual(
+      parseStatsPerformMA3(MA3),
+    )
+    const json = tooLarge(() => parseStatsPerformMA3(MA3, { maxElements: objects - 1 }))
+    expect(json).toMatchObject({ provider: 'statsperform', field: '(body)' })
+    expect(json.reason).toMatch(/JSON objects and arrays .*maxElements/)
+    expect(tooLarge(() => parseStatsPerformMA3(MA3, { maxAttributes: commas - 1 })).reason).toMatch(
+      /JSON members and items .*maxAttributes/,
+    )
+    expect(tooLarge(() => parseStatsPerformMA3(MA3_XML, { maxElements: 10 })).field).toBe('(body)')
+    const ma1 = JSON.stringify({ ...JSON.parse(MA1.toString('utf8')), extra: new Array(commas).fill(0) })
+    expect(tooLarge(() => parseStatsPerformMA3(MA3, { ma1, maxAttributes: commas })).field).toBe('ma1')
+    // An already-parsed object is not counted: whoever parsed it paid for it.
+    expect(parseStatsPerformMA3(JSON.parse(MA3), { maxElements: 1 })).toHaveLength(11)
+  })
+
+  it('refuses bounds that are not positive integers', () => {
+    expect(() => parseOptaF24(F24, { maxElements: 0 })).toThrow(/option maxElements/)
+    expect(() => parseStatsPerformMA3(MA3, { maxAttributes: 1.5 })).toThrow(/option maxAttributes/)
   })
 })
 

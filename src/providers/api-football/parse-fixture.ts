@@ -1,5 +1,6 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
+import { assertStorable } from '../../event/bounds.js'
 import type { Period, Side } from '../../event/enums.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
@@ -23,6 +24,7 @@ import {
   statusStepEvents,
   withOccurrences,
 } from '../headline/headline.js'
+import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
 import {
   ApiFootballEventSchema,
@@ -49,9 +51,16 @@ type Warn = (field: string, message: string, providerType?: string) => void
 const compiledFixture = compile(ApiFootballFixtureSchema)
 const compiledEvent = compile(ApiFootballEventSchema)
 const compiledLineup = compile(ApiFootballLineupSchema)
-const mappings: Record<string, Record<string, ApiFootballMapping | undefined> | undefined> =
-  API_FOOTBALL_EVENT_TYPES
-const statuses: Record<string, { kind: string } | undefined> = API_FOOTBALL_STATUSES
+// Without prototypes: a type or detail such as "constructor" is unknown, like any other.
+const mappings = lookupTable(
+  Object.fromEntries(
+    Object.entries(API_FOOTBALL_EVENT_TYPES).map(([type, details]) => [
+      type,
+      lookupTable<ApiFootballMapping>(details),
+    ]),
+  ),
+)
+const statuses = lookupTable<{ kind: string }>(API_FOOTBALL_STATUSES)
 
 /**
  * API-Football v3 → MatchEvents. Accepts a `fixtures` response (`?id=`, `?ids=`, `?live=all`: the envelope,
@@ -80,7 +89,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
     } else {
       events.push(...eventsResponse(body, '', undefined, opts))
     }
-    return markValidated(events)
+    return markValidated(assertStorable(PROVIDER, events))
   }
   if (body === null || typeof body !== 'object') {
     throw new ProviderPayloadError(
@@ -91,7 +100,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
   }
   const envelope = body as Record<string, unknown>
   checkErrors(envelope.errors)
-  if ('fixture' in envelope) return markValidated(fixtureEvents(envelope, '', opts))
+  if ('fixture' in envelope) return markValidated(assertStorable(PROVIDER, fixtureEvents(envelope, '', opts)))
   if (!('response' in envelope)) {
     throw new ProviderPayloadError(PROVIDER, 'response', 'missing: not an API-Football response envelope')
   }
@@ -112,7 +121,7 @@ export function parseApiFootballFixture(payload: unknown, options?: ApiFootballP
       `"${get}" is not a fixtures or fixtures/events response (no match events in it)`,
     )
   }
-  return markValidated(events)
+  return markValidated(assertStorable(PROVIDER, events))
 }
 
 function checkOptions(options: ApiFootballParseOptions | undefined): Options {

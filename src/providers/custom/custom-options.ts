@@ -1,9 +1,25 @@
 import { z } from 'zod'
+import { tooLarge } from '../../event/bounds.js'
 import { PERIODS, SIDES } from '../../event/enums.js'
-import { ProviderNameSchema, ScoreSchema } from '../../event/schema.js'
+import {
+  INT4_MAX,
+  MATCH_ID_MAX_LENGTH,
+  PROVIDER_EVENT_ID_MAX_LENGTH,
+  PROVIDER_TYPE_MAX_LENGTH,
+  REF_ID_MAX_LENGTH,
+  TIMESTAMP_MAX_MS,
+  TIMESTAMP_MIN_MS,
+} from '../../event/limits.js'
+import { ProviderNameSchema, ScoreSchema, storableText } from '../../event/schema.js'
 
-const id = z.union([z.string().min(1), z.int()]).transform(String)
-const optionalId = id.nullish()
+// MatchEvent's storage bounds (src/event/bounds.ts), checked here so that an error names the payload's field.
+const id = (max: number) =>
+  z
+    .union([z.string().min(1), z.int()])
+    .transform(String)
+    .pipe(storableText(max))
+const optionalId = id(REF_ID_MAX_LENGTH).nullish()
+const clock = z.int().nonnegative().max(INT4_MAX, tooLarge(INT4_MAX))
 const coordinate = z.number().refine(Number.isFinite, 'must be a finite number').nullish()
 
 /**
@@ -12,13 +28,13 @@ const coordinate = z.number().refine(Number.isFinite, 'must be a finite number')
  * guide's in-body `signature`) are ignored: the signature belongs in a header, over the raw bytes.
  */
 export const CustomEventPayloadSchema = z.object({
-  match_id: id.refine((v) => !v.includes(':'), 'must not contain ":"'),
-  event_type: z.string().trim().min(1),
-  minute: z.int().nonnegative(),
+  match_id: id(MATCH_ID_MAX_LENGTH).refine((v) => !v.includes(':'), 'must not contain ":"'),
+  event_type: storableText(PROVIDER_TYPE_MAX_LENGTH, z.string().trim().min(1)),
+  minute: clock,
   second: z.int().min(0).max(59).optional(),
-  added_time: z.int().nonnegative().nullish(),
+  added_time: clock.nullish(),
   period: z.union(PERIODS.map((p) => z.literal(p))).optional(),
-  event_id: optionalId,
+  event_id: id(PROVIDER_EVENT_ID_MAX_LENGTH).nullish(),
   version: z.int().nonnegative().optional(),
   deleted: z.boolean().optional(),
   seq: z.number().nonnegative().optional(),
@@ -32,7 +48,13 @@ export const CustomEventPayloadSchema = z.object({
   end_position_y: coordinate,
   score: ScoreSchema.nullish(),
   metadata: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
-  timestamp: z.iso.datetime({ offset: true }).nullish(),
+  timestamp: z.iso
+    .datetime({ offset: true })
+    .refine((v) => {
+      const ms = Date.parse(v)
+      return ms >= TIMESTAMP_MIN_MS && ms <= TIMESTAMP_MAX_MS
+    }, 'is outside the years 0001 to 9999 (UTC)')
+    .nullish(),
 })
 export type CustomEventPayload = z.input<typeof CustomEventPayloadSchema>
 
@@ -49,5 +71,10 @@ export const CustomParseOptionsSchema = z.object({
   pitch: z.enum(['opta', 'statsbomb', 'normalized', 'kloppy', 'metres']).default('opta'),
   /** Keep the original payload item in `raw`. */
   includeRaw: z.boolean().default(false),
+  /**
+   * The most events one payload may carry: a longer array is a PayloadTooLargeError (a webhook's 413),
+   * counted before any item is read. Default 10,000.
+   */
+  maxEvents: z.int().positive().default(10_000),
 })
 export type CustomParseOptions = z.input<typeof CustomParseOptionsSchema>

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto'
-import { compile, z } from 'zod'
-import { ProviderPayloadError } from '../../errors.js'
+import { compile, type z } from 'zod'
+import { PayloadTooLargeError, ProviderPayloadError } from '../../errors.js'
+import { assertStorable } from '../../event/bounds.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validatedBatch } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
+import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
 import {
   CustomEventPayloadSchema,
@@ -25,42 +27,50 @@ const PITCH_BOUNDS: Record<Pitch, readonly [number, number]> = {
   kloppy: [1, 1],
   metres: [PITCH_LENGTH, PITCH_WIDTH],
 }
-const mappings: Record<string, CustomTypeMapping | undefined> = CUSTOM_EVENT_TYPES
+const mappings = lookupTable<CustomTypeMapping>(CUSTOM_EVENT_TYPES)
 const decoder = new TextDecoder('utf-8', { fatal: true })
 // Compiled once: a webhook parses a payload per request.
 const compiledItem = compile(CustomEventPayloadSchema)
-const compiledBatch = compile(z.array(CustomEventPayloadSchema))
 
 /**
  * Turns a body of the integration guide's webhook format (raw bytes, a string, or already parsed) into
- * MatchEvents. Throws ProviderPayloadError naming the field and the reason for anything it cannot read.
+ * MatchEvents. Throws ProviderPayloadError naming the field and the reason for anything it cannot read,
+ * at the first bad item (the items after it are not read); PayloadTooLargeError for more than
+ * `maxEvents` items, counted before any item is read (on the text, before JSON.parse).
  */
 export function parseCustomEvents(payload: unknown, options?: CustomParseOptions): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
   const provider = opts.provider
-  const body = decodeJson(provider, payload)
-  // Checked by shape rather than as a union, so that an error names the field inside the item.
+  const body = decodeJson(provider, payload, opts.maxEvents)
   const batch = Array.isArray(body)
-  const parsed = (batch ? compiledBatch : compiledItem).safeParse(body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new ProviderPayloadError(provider, formatPath(issue.path), issue.message)
-  }
-  const items = (batch ? parsed.data : [parsed.data]) as Item[]
   const rawItems = (batch ? body : [body]) as unknown[]
-  const events = items.map((item, i) =>
-    toMatchEvent(item, opts, batch ? `[${i}].` : '', opts.includeRaw ? rawItems[i] : undefined),
-  )
-  return validatedBatch(events)
+  if (rawItems.length > opts.maxEvents) throw tooManyEvents(provider, opts.maxEvents)
+  const events = new Array<MatchEvent>(rawItems.length)
+  for (let i = 0; i < rawItems.length; i++) {
+    // One item at a time, by shape (not as a union), so that an error names the field inside the item.
+    const parsed = compiledItem.safeParse(rawItems[i])
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!
+      throw new ProviderPayloadError(
+        provider,
+        formatPath(batch ? [i, ...issue.path] : issue.path),
+        issue.message,
+      )
+    }
+    const raw = opts.includeRaw ? rawItems[i] : undefined
+    events[i] = toMatchEvent(parsed.data, opts, batch ? `[${i}].` : '', raw)
+  }
+  return validatedBatch(assertStorable(provider, events))
 }
 
 const DEFAULT_OPTIONS: Options = CustomParseOptionsSchema.parse({})
+const GENERIC: CustomTypeMapping = { type: 'generic' }
 
 function checkOptions(options: CustomParseOptions): Options {
   return checkedOptions('custom', CustomParseOptionsSchema, options)
 }
 
-function decodeJson(provider: string, payload: unknown): unknown {
+function decodeJson(provider: string, payload: unknown, maxEvents: number): unknown {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return payload
   let text: string
   try {
@@ -68,6 +78,7 @@ function decodeJson(provider: string, payload: unknown): unknown {
   } catch {
     throw new ProviderPayloadError(provider, '(body)', 'not valid UTF-8')
   }
+  if (moreItemsThan(text, maxEvents)) throw tooManyEvents(provider, maxEvents)
   try {
     return JSON.parse(text)
   } catch (error) {
@@ -75,10 +86,45 @@ function decodeJson(provider: string, payload: unknown): unknown {
   }
 }
 
+/**
+ * Whether `text` is a JSON array of more than `max` items, told without parsing it: the commas between its
+ * items are counted (strings skipped), and the count stops at the bound. Anything else: false.
+ */
+function moreItemsThan(text: string, max: number): boolean {
+  const n = text.length
+  let i = 0
+  while (i < n && text.charCodeAt(i) <= 32) i++
+  if (text.charCodeAt(i) !== 91 /* [ */) return false
+  let depth = 0
+  let commas = 0
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 92 /* \ */) i++
+        else if (d === 34) break
+      }
+    } else if (c === 91 || c === 123 /* { */) depth++
+    else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (--depth === 0) return false
+    } else if (c === 44 /* , */ && depth === 1 && ++commas >= max) return true
+  }
+  return false
+}
+
+function tooManyEvents(provider: string, max: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    provider,
+    '(body)',
+    `more than ${max} events in one payload (the bound set by option maxEvents)`,
+  )
+}
+
 function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): MatchEvent {
   const provider = opts.provider
   const eventType = item.event_type.toLowerCase()
-  const mapping = mappings[eventType] ?? { type: 'generic' as const }
+  const mapping = mappings[eventType] ?? GENERIC
   const addedTime = item.added_time ?? undefined
   const period = item.period ?? periodFromClock(item.minute, addedTime)
   const startMinute = PERIOD_START_MINUTE[period]

@@ -1,5 +1,6 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
+import { assertStorable } from '../../event/bounds.js'
 import type { Period, Side } from '../../event/enums.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
@@ -25,6 +26,7 @@ import {
   statusStepEvents,
   withOccurrences,
 } from '../headline/headline.js'
+import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
 import {
   FootballDataMatchSchema,
@@ -41,10 +43,10 @@ type Warn = (field: string, message: string, providerType?: string) => void
 type Teams = { home: { id: string; name?: string }; away: { id: string; name?: string } }
 
 const compiledMatch = compile(FootballDataMatchSchema)
-const goalTypes: Record<string, { result: 'goal' | 'own_goal'; setPiece?: 'penalty' } | undefined> =
-  FOOTBALL_DATA_GOAL_TYPES
-const cards: Record<string, 'yellow' | 'second_yellow' | 'red' | undefined> = FOOTBALL_DATA_CARDS
-const statuses: Record<string, { kind: string; final: boolean } | undefined> = FOOTBALL_DATA_STATUSES
+// Without prototypes: a provider string such as "constructor" is unknown, like any other.
+const goalTypes = lookupTable<{ result: 'goal' | 'own_goal'; setPiece?: 'penalty' }>(FOOTBALL_DATA_GOAL_TYPES)
+const cards = lookupTable<'yellow' | 'second_yellow' | 'red'>(FOOTBALL_DATA_CARDS)
+const statuses = lookupTable<{ kind: string; final: boolean }>(FOOTBALL_DATA_STATUSES)
 const MINUTE_MS = 60_000
 const HALF_TIME_MINUTES = 15
 
@@ -94,7 +96,7 @@ export function parseFootballDataMatch(
     events.push(...diff(earlier, full, diffVersion(m)))
   }
   // Valid by construction: the fuzz and conformance suites hold every output event to MatchEventSchema.
-  return markValidated(events)
+  return markValidated(assertStorable(PROVIDER, events))
 }
 
 function checkOptions(options: FootballDataParseOptions | undefined): Options {

@@ -17,6 +17,7 @@ import {
   type TrackedMatch,
   warnOnce,
 } from '../headline/poller-options.js'
+import { lookupTable } from '../lookup.js'
 import { createFootballDataClient, type FootballDataClient } from './client.js'
 import type { FootballDataWarning } from './football-data-options.js'
 import { FOOTBALL_DATA_PLANS, FOOTBALL_DATA_STATUSES } from './map-football-data.js'
@@ -69,7 +70,7 @@ interface Tracked extends TrackedMatch {
 /** A poll: today's list of the competitions, or one match. */
 type Request = { kind: 'discover' } | { kind: 'match'; match: Tracked }
 
-const statuses: Record<string, { kind: string; final: boolean } | undefined> = FOOTBALL_DATA_STATUSES
+const statuses = lookupTable<{ kind: string; final: boolean }>(FOOTBALL_DATA_STATUSES)
 
 /**
  * A Source that follows Football-Data.org matches: the ids given, or today's matches of competitions

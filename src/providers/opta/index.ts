@@ -9,11 +9,14 @@ export {
   type OptaTypeMapping,
 } from './map-opta.js'
 export {
+  type OptaDocumentBounds,
+  OptaDocumentBoundsSchema,
   type OptaF24Options,
   OptaF24OptionsSchema,
   type StatsPerformMA3Options,
   StatsPerformMA3OptionsSchema,
 } from './opta-options.js'
+export { type OptaF7, readOptaF7 } from './parse-f7.js'
 export { parseOptaF24 } from './parse-f24.js'
 export { parseStatsPerformMA3 } from './parse-ma3.js'
 export { createOptaPushHandler, type OptaPushHandlerOptions } from './push-handler.js'

@@ -1,4 +1,5 @@
 import { ProviderPayloadError } from '../../errors.js'
+import { assertStorable } from '../../event/bounds.js'
 import type { Card, EventResult, EventType, Period, Side } from '../../event/enums.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
@@ -197,7 +198,7 @@ export function normaliseOptaEvents(events: readonly OptaRawEvent[], ctx: OptaMa
   for (let k = 0; k < out.length; k++) result[k] = out[k]!.event
   // Valid by construction: every field read above is checked, and the fuzz and conformance suites hold
   // every output to MatchEventSchema. Marked, so the pipeline does not check the batch again.
-  return markValidated(result)
+  return markValidated(assertStorable(ctx.provider, result))
 }
 
 function compareOutput(a: Output, b: Output): number {
@@ -437,9 +438,10 @@ function normaliseOne(
   if (type === 'pass' || type === 'shot' || type === 'clearance' || type === 'goalkeeper') {
     const setPiece = firstOf(e, SET_PIECES)
     if (setPiece !== undefined) event.setPiece = setPiece
-    const bodyPart = firstOf(e, BODY_PARTS)
-    if (bodyPart !== undefined) event.bodyPart = bodyPart
   }
+  // On every type that carries a body-part qualifier: an interception or a ball touch by head, a tackle…
+  const bodyPart = firstOf(e, BODY_PARTS)
+  if (bodyPart !== undefined) event.bodyPart = bodyPart
   if (card !== undefined) event.card = card
   if (ctx.includeRaw) event.raw = e.raw
   return { event, ms }

@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { ProviderPayloadError } from '../../errors.js'
+import { checkXmlBounds, type DocumentBounds } from './document-bounds.js'
 
 /** A parsed XML element: attributes under `$`, child elements by tag name, text under `#text`. */
 export type XmlElement = { readonly $?: Readonly<Record<string, unknown>> } & Readonly<
@@ -89,9 +90,16 @@ export function refuseDtd(provider: string, text: string, field: string): void {
  * Parses a whole XML document and returns its root element's name and content. fast-xml-parser is lenient
  * (it does not match closing tag names, and accepts a document cut short), so the readers also check that
  * the root element is closed (`assertComplete`) and that every element they read was counted
- * (`countElements`): a damaged file is an error, never a partial result.
+ * (`countElements`): a damaged file is an error, never a partial result. A text with more elements or
+ * attributes than `bounds` is refused before the parser runs.
  */
-export function parseXmlDocument(provider: string, text: string, field: string): [string, XmlElement] {
+export function parseXmlDocument(
+  provider: string,
+  text: string,
+  field: string,
+  bounds: DocumentBounds,
+): [string, XmlElement] {
+  checkXmlBounds(provider, text, field, bounds)
   refuseDtd(provider, text, field)
   let doc: unknown
   try {

@@ -13,7 +13,7 @@ import {
   parseXmlDocument,
   type XmlElement,
 } from './opta-xml.js'
-import { emptyMatchInfo, type OptaMatchInfo, readF7 } from './parse-f7.js'
+import { emptyMatchInfo, type OptaF7, readF7 } from './parse-f7.js'
 import { readEventCore, toId, toInteger } from './read-fields.js'
 
 const PROVIDER = 'opta'
@@ -32,7 +32,7 @@ const qualifierLabel = (id: number) => `Q(qualifier_id=${id})`
 export function parseOptaF24(xml: string | Uint8Array, options?: OptaF24Options): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
   const text = decodeText(PROVIDER, xml, '(body)')
-  const [root, games] = parseXmlDocument(PROVIDER, text, '(body)')
+  const [root, games] = parseXmlDocument(PROVIDER, text, '(body)', opts)
   if (root !== 'Games') throw new ProviderPayloadError(PROVIDER, '(root)', wrongRoot(root))
   assertComplete(PROVIDER, text, root, '(body)')
   onlyChildren(games, 'Games', 'Game')
@@ -57,12 +57,18 @@ export function parseOptaF24(xml: string | Uint8Array, options?: OptaF24Options)
     )
   }
 
-  const f7 = opts.f7 === undefined ? emptyMatchInfo() : readF7(opts.f7)
+  const given = opts.f7
+  const f7: OptaF7 =
+    given === undefined
+      ? emptyMatchInfo()
+      : typeof given === 'string' || given instanceof Uint8Array
+        ? readF7(given, opts)
+        : given
   const g = attrs(game)
   const matchId = resolveMatchId(toId(g.id), f7, opts.matchId)
   const home = toId(g.home_team_id) ?? f7.home
   const away = toId(g.away_team_id) ?? f7.away
-  const teamNames = f7.teamNames
+  const teamNames = new Map(f7.teamNames) // an F7 read once serves every F24 of its match: not changed here
   if (home !== undefined && typeof g.home_team_name === 'string') teamNames.set(home, g.home_team_name)
   if (away !== undefined && typeof g.away_team_name === 'string') teamNames.set(away, g.away_team_name)
   const periodStarts = new Map<number, number>()
@@ -117,11 +123,7 @@ function onlyChildren(element: XmlElement, name: string, child: string): void {
 }
 
 /** The match id: the F24's `Game@id`, else the F7's, else the option; two that disagree are an error. */
-function resolveMatchId(
-  fromF24: string | undefined,
-  f7: OptaMatchInfo,
-  fromOption: string | undefined,
-): string {
+function resolveMatchId(fromF24: string | undefined, f7: OptaF7, fromOption: string | undefined): string {
   const id = fromF24 ?? f7.matchId ?? fromOption
   if (id === undefined) {
     throw new ProviderPayloadError(PROVIDER, 'Game.id', 'missing (and no F7 uID): pass options.matchId')

@@ -1,6 +1,17 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { Side } from '../../event/enums.js'
-import { asElement, attrs, decodeText, parseXmlDocument, textOf, type XmlElement } from './opta-xml.js'
+import { checkedOptions } from '../options.js'
+import { DEFAULT_DOCUMENT_BOUNDS, type DocumentBounds } from './document-bounds.js'
+import { type OptaDocumentBounds, OptaDocumentBoundsSchema, readF7s } from './opta-options.js'
+import {
+  asElement,
+  assertComplete,
+  attrs,
+  decodeText,
+  parseXmlDocument,
+  textOf,
+  type XmlElement,
+} from './opta-xml.js'
 
 /** What an F7 (or an MA1) adds to an event feed: names, sides, the match id. */
 export interface OptaMatchInfo {
@@ -11,6 +22,35 @@ export interface OptaMatchInfo {
   playerNames: Map<string, string>
   /** UTC epoch ms by period id, when the companion gives them. */
   periodStarts: Map<number, number>
+}
+
+/** An F7 as readOptaF7 read it: what parseOptaF24 takes from it (`options.f7`). */
+export interface OptaF7 {
+  /** `SoccerDocument@uID` without its `f`. */
+  readonly matchId: string | undefined
+  readonly home: string | undefined
+  readonly away: string | undefined
+  readonly teamNames: ReadonlyMap<string, string>
+  readonly playerNames: ReadonlyMap<string, string>
+}
+
+/**
+ * Reads and checks an F7 (match results) XML once, for all the F24s of its match (`parseOptaF24(f24, { f7 })`):
+ * a damaged F7 is a ProviderPayloadError (field `f7…`) here, not in every later F24. Bounded like the F24
+ * (`maxElements`, `maxAttributes`).
+ */
+export function readOptaF7(xml: string | Uint8Array, options?: OptaDocumentBounds): OptaF7 {
+  const bounds = checkedOptions('opta', OptaDocumentBoundsSchema, options ?? {})
+  const info = readF7(xml, bounds)
+  const f7: OptaF7 = Object.freeze({
+    matchId: info.matchId,
+    home: info.home,
+    away: info.away,
+    teamNames: info.teamNames,
+    playerNames: info.playerNames,
+  })
+  readF7s.add(f7)
+  return f7
 }
 
 export function emptyMatchInfo(): OptaMatchInfo {
@@ -29,14 +69,15 @@ export function emptyMatchInfo(): OptaMatchInfo {
  * `Team`'s `Name` and `Player` names. F7 refs carry a type prefix (`t569`, `p111319`) that F24 ids do not:
  * it is stripped, as kloppy does. A player's name is `Known` when given, else `First Last`.
  */
-export function readF7(input: unknown): OptaMatchInfo {
+export function readF7(input: unknown, bounds: DocumentBounds = DEFAULT_DOCUMENT_BOUNDS): OptaMatchInfo {
   const field = 'f7'
   const text = decodeText('opta', input, field)
-  const [root, feed] = parseXmlDocument('opta', text, field)
+  const [root, feed] = parseXmlDocument('opta', text, field, bounds)
   if (root !== 'SoccerFeed') {
     const hint = root === 'Games' ? ' (this is an F24: pass it as the first argument)' : ''
     throw new ProviderPayloadError('opta', field, `expected an F7 <SoccerFeed>, found <${root}>${hint}`)
   }
+  assertComplete('opta', text, root, field)
   const info = emptyMatchInfo()
   const docs = feed.SoccerDocument
   const doc = Array.isArray(docs) ? asElement(docs[0]) : undefined

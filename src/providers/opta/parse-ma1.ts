@@ -1,4 +1,5 @@
 import { ProviderPayloadError } from '../../errors.js'
+import { checkJsonBounds, DEFAULT_DOCUMENT_BOUNDS, type DocumentBounds } from './document-bounds.js'
 import { parseOptaTime } from './opta-time.js'
 import {
   asElement,
@@ -15,13 +16,21 @@ import { toId, toInteger } from './read-fields.js'
 const PROVIDER = 'statsperform'
 type Json = Readonly<Record<string, unknown>>
 
-/** Bytes or text: JSON or XML, told apart by the first character; an object: parsed JSON. */
-export function decodeStatsPerform(input: unknown, field: string): { json: unknown } | { xml: string } {
+/**
+ * Bytes or text: JSON or XML, told apart by the first character; an object: parsed JSON. JSON text beyond
+ * `bounds` is refused before JSON.parse (XML is checked by parseXmlDocument).
+ */
+export function decodeStatsPerform(
+  input: unknown,
+  field: string,
+  bounds: DocumentBounds,
+): { json: unknown } | { xml: string } {
   if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array)) return { json: input }
   const text = decodeText(PROVIDER, input, field)
   let i = 0
   while (i < text.length && text.charCodeAt(i) <= 32) i++
   if (text.charCodeAt(i) === 60) return { xml: text } // '<'
+  checkJsonBounds(PROVIDER, text, field, bounds)
   try {
     return { json: JSON.parse(text) }
   } catch (error) {
@@ -88,12 +97,12 @@ export function readPeriods(info: OptaMatchInfo, periods: readonly unknown[]): v
  * An MA1 (match details), JSON or XML, bytes, text or parsed: the match id, the sides, the team names and
  * the line-ups' player names (`knownName` when given, else `firstName lastName`, else `matchName`).
  */
-export function readMA1(input: unknown): OptaMatchInfo {
+export function readMA1(input: unknown, bounds: DocumentBounds = DEFAULT_DOCUMENT_BOUNDS): OptaMatchInfo {
   const field = 'ma1'
-  const decoded = decodeStatsPerform(input, field)
+  const decoded = decodeStatsPerform(input, field, bounds)
   const info = emptyMatchInfo()
   if ('xml' in decoded) {
-    const [root, doc] = parseXmlDocument(PROVIDER, decoded.xml, field)
+    const [root, doc] = parseXmlDocument(PROVIDER, decoded.xml, field, bounds)
     if (root === 'matchEvents') {
       throw new ProviderPayloadError(
         PROVIDER,

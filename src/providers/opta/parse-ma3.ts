@@ -1,6 +1,7 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { checkedOptions } from '../options.js'
+import type { DocumentBounds } from './document-bounds.js'
 import { label, normaliseOptaEvents, type OptaMatchContext, type OptaRawEvent } from './normalise-opta.js'
 import { type StatsPerformMA3Options, StatsPerformMA3OptionsSchema } from './opta-options.js'
 import { parseOptaTime } from './opta-time.js'
@@ -44,12 +45,12 @@ export function parseStatsPerformMA3(
   options?: StatsPerformMA3Options,
 ): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
-  const decoded = decodeStatsPerform(json, '(body)')
+  const decoded = decodeStatsPerform(json, '(body)', opts)
   const meta = emptyMatchInfo()
   let items: readonly unknown[]
   let xml: boolean
   if ('xml' in decoded) {
-    items = readXml(decoded.xml, meta)
+    items = readXml(decoded.xml, meta, opts)
     xml = true
   } else {
     items = readJson(decoded.json, meta)
@@ -63,7 +64,7 @@ export function parseStatsPerformMA3(
       `must not contain ":", got ${describe(meta.matchId)}`,
     )
   }
-  if (opts.ma1 !== undefined) mergeMA1(meta, readMA1(opts.ma1))
+  if (opts.ma1 !== undefined) mergeMA1(meta, readMA1(opts.ma1, opts))
   const ctx: OptaMatchContext = {
     provider: PROVIDER,
     matchId: meta.matchId,
@@ -111,8 +112,8 @@ function readJson(body: unknown, meta: OptaMatchInfo): readonly unknown[] {
   return events
 }
 
-function readXml(text: string, meta: OptaMatchInfo): readonly unknown[] {
-  const [root, doc] = parseXmlDocument(PROVIDER, text, '(body)')
+function readXml(text: string, meta: OptaMatchInfo, bounds: DocumentBounds): readonly unknown[] {
+  const [root, doc] = parseXmlDocument(PROVIDER, text, '(body)', bounds)
   if (root !== 'matchEvents') {
     const hint =
       root === 'Games'

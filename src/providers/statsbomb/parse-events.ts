@@ -1,6 +1,14 @@
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { formatPath, rawProblem, textProblem, tooLarge } from '../../event/bounds.js'
 import type { BodyPart, Card, EventResult, EventType, SetPiece, Side } from '../../event/enums.js'
 import { matchEventIdPrefix } from '../../event/ids.js'
+import {
+  INT4_MAX,
+  NAME_MAX_LENGTH,
+  PROVIDER_EVENT_ID_MAX_LENGTH,
+  PROVIDER_TYPE_MAX_LENGTH,
+  REF_ID_MAX_LENGTH,
+} from '../../event/limits.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { statsBombCellCentre, toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
@@ -73,6 +81,8 @@ interface Team {
   side: Side | undefined
   /** Shared by every event of the team that names it as the Starting XI does: frozen, built once. */
   ref: TeamRef
+  /** Whether `ref` was checked against the storage bounds (at the team's first event). */
+  checked: boolean
 }
 
 interface Context {
@@ -252,6 +262,9 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   if (typeof providerEventId !== 'string' || providerEventId === '') {
     return fail(i, e, 'id', `expected the event's uuid, got ${describe(providerEventId)}`)
   }
+  // The storage bounds (src/event/bounds.ts) are checked where each string is read, while it is at hand:
+  // a pass over the output afterwards would cost a twentieth of a JSON.parse.
+  checkText(i, e, 'id', providerEventId, PROVIDER_EVENT_ID_MAX_LENGTH)
   const type = e.type
   if (typeof type !== 'object' || type === null) {
     return fail(i, e, 'type', `expected { id, name }, got ${describe(type)}`)
@@ -271,6 +284,7 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   if (typeof minute !== 'number' || !Number.isSafeInteger(minute) || minute < 0) {
     return fail(i, e, 'minute', `expected a whole number of minutes, got ${describe(minute)}`)
   }
+  if (minute > INT4_MAX) return fail(i, e, 'minute', tooLarge(INT4_MAX))
   const second = e.second
   if (typeof second !== 'number' || !Number.isInteger(second) || second < 0 || second > 59) {
     return fail(i, e, 'second', `expected 0 to 59, got ${describe(second)}`)
@@ -285,6 +299,10 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   }
 
   const mapping = TYPES[typeId]
+  // The name is nearly always the table's own (no scan needed then).
+  if (typeName !== undefined && typeName !== mapping?.name) {
+    checkText(i, e, 'type.name', typeName, PROVIDER_TYPE_MAX_LENGTH)
+  }
   const d = ctx.details
   readDetails(ctx, e, i, mapping, d)
   if (d.drop) return undefined
@@ -298,7 +316,16 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
       return fail(i, e, 'team.name', `expected a string, got ${describe(name)}`)
     }
     side = known.side
-    team = name === undefined || name === known.name ? known.ref : teamRef(known.key, name, side)
+    if (!known.checked) {
+      checkText(i, e, 'team.id', known.key, REF_ID_MAX_LENGTH)
+      if (known.name !== undefined) checkText(i, e, 'team.name', known.name, NAME_MAX_LENGTH)
+      known.checked = true
+    }
+    if (name === undefined || name === known.name) team = known.ref
+    else {
+      checkText(i, e, 'team.name', name, NAME_MAX_LENGTH)
+      team = teamRef(known.key, name, side)
+    }
   }
   const player = e.player === undefined ? undefined : playerRef(ctx, i, e, e.player, 'player')
   let x: number | undefined
@@ -368,7 +395,11 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
     else ctx.away++
     event.score = { home: ctx.home, away: ctx.away }
   }
-  if (ctx.includeRaw) event.raw = item
+  if (ctx.includeRaw) {
+    const problem = rawProblem(item)
+    if (problem !== undefined) return fail(i, e, formatPath(problem.path), problem.message)
+    event.raw = item
+  }
   return event
 }
 
@@ -654,7 +685,7 @@ function findTeam(ctx: Context, i: number, e: Json): Team {
 }
 
 function createTeam(raw: unknown, key: string, name: string | undefined, side: Side | undefined): Team {
-  return { raw, key, name, side, ref: teamRef(key, name, side) }
+  return { raw, key, name, side, ref: teamRef(key, name, side), checked: false }
 }
 
 function teamRef(id: string, name: string | undefined, side: Side | undefined): TeamRef {
@@ -676,7 +707,10 @@ function playerRef(ctx: Context, i: number, e: Json, value: unknown, field: stri
   }
   const key = idKey(raw)
   if (key === undefined) return fail(i, e, `${field}.id`, `expected a player id, got ${describe(raw)}`)
+  // A ref is checked when built; the shared ones above were. Names from the lineups file were checked there.
+  checkText(i, e, `${field}.id`, key, REF_ID_MAX_LENGTH)
   if (typeof name === 'string') {
+    checkText(i, e, `${field}.name`, name, NAME_MAX_LENGTH)
     const ref = Object.freeze({ id: key, name })
     ctx.players.set(raw, ref)
     return ref
@@ -826,6 +860,12 @@ function at(i: number, item: unknown, field: string): string {
 
 function fail(i: number, item: unknown, field: string, reason: string): never {
   throw new ProviderPayloadError(PROVIDER, at(i, item, field), reason)
+}
+
+/** Fails unless `text` is within the storage bounds (length, no NUL, no lone surrogate). */
+function checkText(i: number, item: unknown, field: string, text: string, max: number): void {
+  const problem = textProblem(text, max)
+  if (problem !== undefined) fail(i, item, field, problem)
 }
 
 /** A short, safe description of a bad value for an error message (never throws, never huge). */

@@ -1,6 +1,9 @@
 import { z } from 'zod'
+import { MATCH_ID_MAX_LENGTH, NAME_MAX_LENGTH } from '../../event/limits.js'
+import { storableText } from '../../event/schema.js'
 
 const id = z.union([z.string().min(1), z.int()]).transform(String)
+const name = storableText(NAME_MAX_LENGTH)
 
 /**
  * Options of parseStatsBombEvents. `matchId` is required: a StatsBomb event file does not carry its match id
@@ -8,7 +11,7 @@ const id = z.union([z.string().min(1), z.int()]).transform(String)
  */
 export const StatsBombParseOptionsSchema = z.object({
   /** The match id (`match_id` of the matches file), used in MatchEvent `matchId` and `id`. */
-  matchId: id.refine((v) => !v.includes(':'), 'must not contain ":"'),
+  matchId: id.pipe(storableText(MATCH_ID_MAX_LENGTH)).refine((v) => !v.includes(':'), 'must not contain ":"'),
   /** The match's lineups file (v4 lineups JSON, old or new format): names for refs the events lack. */
   lineups: z
     .union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array), z.array(z.unknown())])
@@ -26,12 +29,12 @@ const playerId = z.union([z.int(), z.string().min(1)])
  */
 export const StatsBombLineupTeamSchema = z.object({
   team_id: playerId,
-  team_name: z.string(),
+  team_name: name,
   lineup: z.array(
     z.object({
       player_id: playerId,
-      player_name: z.string(),
-      player_nickname: z.string().nullish(),
+      player_name: name,
+      player_nickname: name.nullish(),
     }),
   ),
 })

@@ -1,4 +1,5 @@
 import { MatchfeedError } from '../../errors.js'
+import { SinkError } from '../sink-error.js'
 
 /** pg's `query(text, values)` shape: a pg Pool or Client, PGlite, or anything alike. */
 export interface Queryable {
@@ -71,28 +72,28 @@ export function isConnectionError(error: unknown): boolean {
   )
 }
 
-/** A Postgres failure as a MatchfeedError: retryable when the connection or the server was the problem. */
-export function postgresError(what: string, error: unknown): MatchfeedError {
-  const sqlState = (error as { code?: unknown } | undefined)?.code
-  const detail = error instanceof Error ? error.message : String(error)
-  return new MatchfeedError(
-    `postgres: ${what} failed${typeof sqlState === 'string' ? ` (${sqlState})` : ''}: ${detail}`,
-    {
-      code: 'postgres_error',
-      retryable: isConnectionError(error),
-      cause: error,
-    },
-  )
+/**
+ * A Postgres failure: a SinkError with code `postgres_error`, the SQLSTATE as `backendCode`, retryable when
+ * the connection or the server was the problem.
+ */
+export class PostgresError extends SinkError {
+  /** The SQLSTATE, when the server answered (`23505`, `57P01`…). */
+  get sqlState(): string | undefined {
+    return this.backendCode
+  }
 }
 
-/** Imports an optional peer dependency, saying what to install when it is missing. */
-export async function importPeer<T>(name: string, purpose: string): Promise<T> {
-  try {
-    return (await import(name)) as T
-  } catch (error) {
-    throw new MatchfeedError(`${purpose} needs the optional dependency ${name}: npm install ${name}`, {
-      code: 'missing_peer_dependency',
-      cause: error,
-    })
-  }
+/** Wraps what pg or PGlite threw; an error that is already a PostgresError is passed through. */
+export function postgresError(what: string, error: unknown, sink = 'postgres'): PostgresError {
+  if (PostgresError.isInstance(error)) return error
+  const sqlState = (error as { code?: unknown } | undefined)?.code
+  const detail = error instanceof Error ? error.message : String(error)
+  return new PostgresError({
+    sink,
+    code: 'postgres_error',
+    message: `postgres: ${what} failed${typeof sqlState === 'string' ? ` (${sqlState})` : ''}: ${detail}`,
+    retryable: isConnectionError(error),
+    backendCode: typeof sqlState === 'string' ? sqlState : undefined,
+    cause: error,
+  })
 }

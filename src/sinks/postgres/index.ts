@@ -1,4 +1,4 @@
-export type { Queryable } from './db.js'
+export { PostgresError, type Queryable } from './db.js'
 export { migrate, type TableOptions } from './migrate.js'
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox.js'
 export { type PostgresSink, type PostgresSinkOptions, postgresSink } from './postgres-sink.js'

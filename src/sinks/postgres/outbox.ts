@@ -69,9 +69,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         return rows.length
       })
     } catch (error) {
-      throw (error as { code?: unknown }).code === 'postgres_error'
-        ? error
-        : postgresError('outbox relay', error)
+      throw postgresError('outbox relay', error)
     }
   }
 

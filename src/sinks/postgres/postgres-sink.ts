@@ -2,8 +2,9 @@ import { MatchfeedError } from '../../errors.js'
 import { latestVersions } from '../../event/merge.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
+import { importPeer } from '../../peer.js'
 import type { Sink } from '../../pipeline/contracts.js'
-import { importPeer, postgresError, type Queryable } from './db.js'
+import { postgresError, type Queryable } from './db.js'
 import { migrate, type TableOptions, tableNames } from './migrate.js'
 
 export interface PostgresSinkOptions extends TableOptions {
@@ -119,6 +120,7 @@ interface Pending {
  * (UNNEST), so the protocol's 65,535-parameter limit never applies.
  */
 export function postgresSink(options: PostgresSinkOptions): PostgresSink {
+  const sinkName = options.name ?? 'postgres'
   const given = [options.client, options.connectionString, options.embedded].filter((v) => v !== undefined)
   if (given.length !== 1) {
     throw new MatchfeedError('postgresSink needs exactly one of client, connectionString or embedded', {
@@ -152,7 +154,10 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
             o: object,
           ) => Queryable & { end(): Promise<void>; on(e: string, f: (e: unknown) => void): void }
         }
-      }>('pg', 'postgresSink({ connectionString })')
+      }>('pg', {
+        purpose: 'postgresSink({ connectionString })',
+        alternative: 'or pass a pg Pool as { client }',
+      })
       const pool = new pg.default.Pool({ connectionString: options.connectionString, max: 4 })
       pool.on('error', () => {}) // an idle client dying (server restart) is replaced on the next query
       owned = { close: () => pool.end() }
@@ -161,7 +166,10 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     }
     const { PGlite } = await importPeer<{
       PGlite: new (dataDir?: string) => Queryable & { close(): Promise<void> }
-    }>('@electric-sql/pglite', 'postgresSink({ embedded })')
+    }>('@electric-sql/pglite', {
+      purpose: 'postgresSink({ embedded })',
+      alternative: 'or pass { client } / { connectionString }',
+    })
     const db = new PGlite(options.embedded?.dataDir)
     owned = { close: () => db.close() }
     await migrateOrClose(db)
@@ -221,20 +229,22 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
       await upsert(taken.flatMap((p) => p.events))
       for (const p of taken) p.resolve()
     } catch (error) {
-      const wrapped = error instanceof MatchfeedError ? error : postgresError('write', error)
+      const wrapped = MatchfeedError.isInstance(error) ? error : postgresError('write', error, sinkName)
       if (wrapped.retryable || taken.length === 1) {
         for (const p of taken) p.reject(wrapped)
       } else {
         // A data error in one write must not fail the others that shared its statement: each on its own.
         for (const p of taken) {
-          await upsert(p.events).then(p.resolve, (e: unknown) => p.reject(postgresError('write', e)))
+          await upsert(p.events).then(p.resolve, (e: unknown) =>
+            p.reject(postgresError('write', e, sinkName)),
+          )
         }
       }
     }
   }
 
   return {
-    name: options.name ?? 'postgres',
+    name: sinkName,
     client,
     async write(batch) {
       const events = validateMatchEvents(batch as MatchEvent[])

@@ -1,4 +1,6 @@
 import { MatchfeedError } from '../../errors.js'
+import { importPeer } from '../../peer.js'
+import { SinkError } from '../sink-error.js'
 
 /** A node-redis client (v4 and later, `createClient()`), connected: commands go through `sendCommand`. */
 export interface NodeRedisClientLike {
@@ -107,7 +109,10 @@ export function lazyConnection(
   let created: NodeRedisClientLike | undefined
   let closed = false
   const connect = async (): Promise<RedisConnection> => {
-    const redis = await importNodeRedis(purpose)
+    const redis = await importPeer<{ createClient(options: { url: string }): NodeRedisClientLike }>('redis', {
+      purpose: `${purpose} with \`url\``,
+      alternative: 'or pass a node-redis client or an ioredis instance as `client`',
+    })
     if (closed) throw new MatchfeedError(`${purpose}: closed`, { code: 'sink_closed' })
     const client = redis.createClient({ url })
     client.on('error', ignore) // failures reach the caller through the commands; no crash on an 'error' event
@@ -137,21 +142,6 @@ export function lazyConnection(
   }
 }
 
-async function importNodeRedis(
-  purpose: string,
-): Promise<{ createClient(options: { url: string }): NodeRedisClientLike }> {
-  try {
-    // A variable specifier: bundlers leave it alone and nothing loads until a URL is actually used.
-    const name = 'redis'
-    return await import(name)
-  } catch (error) {
-    throw new MatchfeedError(
-      `${purpose} needs the optional dependency redis (node-redis) for \`url\`: npm install redis, or pass an ioredis instance as \`client\``,
-      { code: 'missing_peer_dependency', cause: error },
-    )
-  }
-}
-
 // Server replies a retry can fix: a server loading its data set after a restart, busy with a script, a
 // replica promoted or read-only during failover, cluster resharding, memory pressure.
 const RETRYABLE_REPLIES = new Set([
@@ -176,38 +166,46 @@ export function replyCode(error: unknown): string | undefined {
 }
 
 /**
- * A failure talking to Redis, with a stable code. Retryable unless the server answered with an error a retry
- * cannot fix (a wrong type, a bad argument, a missing permission): a dropped or refused connection, a
- * timeout, a restarting server are all worth another try.
+ * A failure talking to Redis: a SinkError with code `redis_error`. Retryable unless the server answered with
+ * an error a retry cannot fix (a wrong type, a bad argument, a missing permission): a dropped or refused
+ * connection, a timeout, a restarting server are all worth another try.
  */
-export class RedisError extends MatchfeedError {
+export class RedisError extends SinkError {
   /** The server's error word (`WRONGTYPE`, `LOADING`…) when the server answered; undefined otherwise. */
-  readonly reply: string | undefined
-
-  constructor(message: string, options: { retryable: boolean; reply?: string; cause?: unknown }) {
-    super(message, { code: 'redis_error', retryable: options.retryable, cause: options.cause })
-    this.reply = options.reply
+  get reply(): string | undefined {
+    return this.backendCode
   }
 }
 
-export function redisError(what: string, error: unknown): RedisError {
-  if (error instanceof RedisError) return error
+export function redisError(what: string, error: unknown, sink = 'redis'): RedisError {
+  if (RedisError.isInstance(error)) return error
   const reply = replyCode(error)
   const detail = error instanceof Error ? error.message : String(error)
-  return new RedisError(`redis: ${what} failed: ${detail}`, {
+  return new RedisError({
+    sink,
+    code: 'redis_error',
+    message: `redis: ${what} failed: ${detail}`,
     retryable: reply === undefined || RETRYABLE_REPLIES.has(reply),
-    reply,
+    backendCode: reply,
     cause: error,
   })
 }
 
 /** Rejects with a retryable RedisError when `promise` takes longer than `ms` (the command may still run). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, sink = 'redis'): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return promise
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RedisError(`redis: ${what} timed out after ${ms} ms`, { retryable: true })),
+      () =>
+        reject(
+          new RedisError({
+            sink,
+            code: 'redis_error',
+            message: `redis: ${what} timed out after ${ms} ms`,
+            retryable: true,
+          }),
+        ),
       ms,
     )
   })
@@ -224,8 +222,8 @@ export function trackedWrites(sink: string, timeoutMs: number) {
   return {
     async run(what: string, work: () => Promise<unknown>): Promise<void> {
       if (closed) throw new MatchfeedError(`${sink}: write after close()`, { code: 'sink_closed' })
-      const op = withTimeout(work(), timeoutMs, what).catch((error: unknown) => {
-        throw error instanceof MatchfeedError ? error : redisError(what, error)
+      const op = withTimeout(work(), timeoutMs, what, sink).catch((error: unknown) => {
+        throw MatchfeedError.isInstance(error) ? error : redisError(what, error, sink)
       })
       inflight.add(op)
       try {

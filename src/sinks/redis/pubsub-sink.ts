@@ -44,7 +44,8 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
   const timeoutMs = options.timeoutMs ?? 5_000
   // id → highest version published, least recently published first: bounded, in this process only.
   const published = new Map<string, number>()
-  const writes = trackedWrites('redisPubSubSink', timeoutMs)
+  const sinkName = options.name ?? 'redis-pubsub'
+  const writes = trackedWrites(sinkName, timeoutMs)
   let publishedCount = 0
   let skipped = 0
 
@@ -80,7 +81,7 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
   }
 
   return {
-    name: options.name ?? 'redis-pubsub',
+    name: sinkName,
     channel,
     async write(batch) {
       const events = validateMatchEvents(batch)

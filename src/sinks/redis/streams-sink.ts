@@ -96,7 +96,8 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
   const maxLenArg = Number.isFinite(maxLen) && maxLen > 0 ? String(Math.floor(maxLen)) : '0'
   const ttlArg = String(Math.max(0, Math.floor(options.seenTtlSeconds ?? 7 * 24 * 3600)))
   const timeoutMs = options.timeoutMs ?? 10_000
-  const writes = trackedWrites('redisStreamsSink', timeoutMs)
+  const sinkName = options.name ?? 'redis-streams'
+  const writes = trackedWrites(sinkName, timeoutMs)
   let appended = 0
   let skipped = 0
 
@@ -143,7 +144,7 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
   }
 
   return {
-    name: options.name ?? 'redis-streams',
+    name: sinkName,
     key,
     seenKey,
     async write(batch) {

@@ -79,6 +79,16 @@ export interface Pipeline {
   /** Starts every source. Resolves once they are started; a source that fails is reported, not thrown. */
   start(): Promise<void>
   /**
+   * Adds a source — to a running pipeline, where it starts at once (a match kicking off during the day), or
+   * to one not yet started, where it starts with the others. A name already running is refused.
+   */
+  addSource(source: Source): void
+  /**
+   * Stops one source: its signal aborts, and this resolves once its `start` settled. What it already emitted
+   * still flows to the sinks. Unknown names resolve at once.
+   */
+  removeSource(name: string): Promise<void>
+  /**
    * Hands a batch in from outside a Source (a webhook's `onEvents`). Resolves when every `block` sink
    * has it durably (or it was dead-lettered); rejects when it was given back — answer the sender 5xx.
    */
@@ -116,6 +126,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   })
   const fanOut = new FanOut(runners, dedupe)
   const sourceRuns: Promise<void>[] = []
+  const running = new Map<string, { stop: AbortController; run: Promise<void> }>()
+  const pending: Source[] = [...(options.sources ?? [])]
   const controller = new AbortController()
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let stopped: Promise<StopReport> | undefined
@@ -142,15 +154,46 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   function startSource(source: Source): void {
     const s = tracker.source(source.name)
+    // Its own signal, aborted by removeSource or by the pipeline's stop.
+    const stop = new AbortController()
+    const signal = AbortSignal.any([controller.signal, stop.signal])
     const run = Promise.resolve()
-      .then(() => source.start((batch) => emit(batch, source.name), controller.signal))
+      .then(() => source.start((batch) => emit(batch, source.name), signal))
       .catch((error: unknown) => {
-        if (controller.signal.aborted) return
+        if (signal.aborted) return
         s.error = error
         safeEmit('source:error', error, source.name)
         safeEmit('health', monitor.health())
       })
+      .finally(() => {
+        if (running.get(source.name)?.run === run) running.delete(source.name)
+      })
+    running.set(source.name, { stop, run })
     sourceRuns.push(run)
+  }
+
+  function addSource(source: Source): void {
+    if (state === 'stopping' || state === 'stopped') {
+      throw new MatchfeedError(`the pipeline is ${state}: source "${source.name}" was not added`, {
+        code: 'invalid_state',
+      })
+    }
+    if (running.has(source.name) || pending.some((p) => p.name === source.name)) {
+      throw new MatchfeedError(`a source named "${source.name}" is already in the pipeline`, {
+        code: 'invalid_option',
+      })
+    }
+    if (state === 'running') startSource(source)
+    else pending.push(source)
+  }
+
+  async function removeSource(name: string): Promise<void> {
+    const waiting = pending.findIndex((p) => p.name === name)
+    if (waiting >= 0) pending.splice(waiting, 1)
+    const source = running.get(name)
+    if (!source) return
+    source.stop.abort(new MatchfeedError(`source "${name}" was removed`, { code: 'source_removed' }))
+    await source.run
   }
 
   async function stopOnce(deadlineMs: number): Promise<StopReport> {
@@ -165,8 +208,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     async start() {
       if (state !== 'idle') throw new MatchfeedError(`the pipeline is ${state}`, { code: 'invalid_state' })
       state = 'running'
-      for (const source of options.sources ?? []) startSource(source)
+      for (const source of pending.splice(0)) startSource(source)
     },
+    addSource,
+    removeSource,
     emit,
     stop({ deadlineMs = 10_000 } = {}) {
       // Every caller gets the one stop: the sinks are closed once.

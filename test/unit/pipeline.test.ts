@@ -424,3 +424,59 @@ describe('health events', () => {
     expect(statuses).toEqual(['degraded', 'down', 'ok'])
   })
 })
+
+describe('sources added and removed while the pipeline runs', () => {
+  /** A source that emits one event per tick until its signal aborts. */
+  function ticking(name: string, matchId: string) {
+    const state = { started: false, aborted: false }
+    const source: Source = {
+      name,
+      async start(emit, signal) {
+        state.started = true
+        let n = 0
+        while (!signal.aborted) {
+          await emit([ev(matchId, n++)])
+          await new Promise((r) => setTimeout(r, 2))
+        }
+        state.aborted = true
+      },
+    }
+    return { source, state }
+  }
+
+  it('starts a source added to a running pipeline, stops it on removeSource, and refuses a duplicate name', async () => {
+    const sink = memorySink()
+    const pipeline = createPipeline({ sinks: [sink] })
+    await pipeline.start()
+    const kickOff = ticking('match-2', 'm2')
+    pipeline.addSource(kickOff.source)
+    expect(() => pipeline.addSource(ticking('match-2', 'm9').source)).toThrow(/already in the pipeline/)
+    await vi.waitFor(() => expect(sink.match('m2').length).toBeGreaterThan(3))
+    await pipeline.removeSource('match-2')
+    expect(kickOff.state.aborted).toBe(true)
+    const emitted = sink.match('m2').length
+    await new Promise((r) => setTimeout(r, 20))
+    expect(sink.match('m2')).toHaveLength(emitted) // nothing after removal
+    pipeline.addSource(ticking('match-2', 'm2b').source) // the name is free again
+    await vi.waitFor(() => expect(sink.match('m2b').length).toBeGreaterThan(0))
+    await pipeline.removeSource('no-such-source')
+    await pipeline.stop()
+    expect(() => pipeline.addSource(ticking('late', 'm3').source)).toThrow(/stopped/)
+  })
+
+  it('starts a source added before start() with the others, and forgets one removed before it started', async () => {
+    const sink = memorySink()
+    const pipeline = createPipeline({ sinks: [sink] })
+    const early = ticking('early', 'm1')
+    const dropped = ticking('dropped', 'm4')
+    pipeline.addSource(early.source)
+    pipeline.addSource(dropped.source)
+    await pipeline.removeSource('dropped')
+    expect(early.state.started).toBe(false)
+    await pipeline.start()
+    await vi.waitFor(() => expect(sink.match('m1').length).toBeGreaterThan(0))
+    expect(dropped.state.started).toBe(false)
+    await pipeline.stop()
+    expect(early.state.aborted).toBe(true)
+  })
+})

@@ -10,7 +10,8 @@ Prints one MatchEvent JSON per line (NDJSON) on stdout.
   --lineups   statsbomb: the lineups file (names, teams)
   --f7        opta: the F7 file (teams, players, formations)
   --ma1       statsperform: the MA1 file
-  --match-id  the match id, for files that do not carry one (StatsBomb: default the file name's digits)
+  --match-id  the match id, for files that do not carry one (StatsBomb: default the file name's digits;
+              opta: an F24 without Game id; api-football: the fixture of an events response)
   --timing    print normalize_ms=<n> on stderr: the parse + normalise call alone, file reading excluded
 `
 
@@ -60,7 +61,7 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
     })
   } catch (error) {
     if (error instanceof MatchfeedError) {
-      io.stderr(`rejected: ${error.message}\n`)
+      io.stderr(`rejected: ${inFlags(error.message)}\n`)
       return EXIT.rejected
     }
     throw error
@@ -69,6 +70,19 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
   io.stdout(events.map((event) => `${JSON.stringify(event)}\n`).join(''))
   if (values.timing) io.stderr(`normalize_ms=${elapsed.toFixed(3)}\n`)
   return EXIT.ok
+}
+
+// The parsers speak of their options; on the command line those are flags.
+const FLAGS: Record<string, string> = {
+  'options.matchId': '--match-id',
+  'options.fixtureId': '--match-id',
+  'options.f7': '--f7',
+  'options.ma1': '--ma1',
+  'options.lineups': '--lineups',
+}
+
+function inFlags(message: string): string {
+  return message.replace(/options\.[A-Za-z]+/g, (option) => FLAGS[option] ?? option)
 }
 
 async function read(io: CliIo, path: string): Promise<Uint8Array> {

@@ -9,7 +9,16 @@ import { describeShared, SHARED_DIR } from '../helpers/shared.js'
 
 const F = (path: string) => join(SHARED_DIR, 'fixtures', path)
 const runs: [string, string[]][] = [
-  ['statsbomb', [F('statsbomb/statsbomb_event.json'), '--lineups', F('statsbomb/statsbomb_lineup.json')]],
+  [
+    'statsbomb',
+    [
+      F('statsbomb/statsbomb_event.json'),
+      '--lineups',
+      F('statsbomb/statsbomb_lineup.json'),
+      '--match-id',
+      '15946',
+    ],
+  ],
   [
     'statsbomb',
     [F('statsbomb/statsbomb_15986_event.json'), '--lineups', F('statsbomb/statsbomb_15986_lineup.json')],
@@ -24,6 +33,8 @@ const runs: [string, string[]][] = [
       F('statsbomb/issue_312/statsbomb_event.json'),
       '--lineups',
       F('statsbomb/issue_312/statsbomb_lineup.json'),
+      '--match-id',
+      '312',
     ],
   ],
   [

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { type CliIo, EXIT } from '../../src/cli/io.js'
 import { runCli } from '../../src/cli/run.js'
@@ -185,6 +186,53 @@ describe('matchfeed CLI', () => {
       const t = io(payload)
       expect(await runCli(['normalize', '--provider', 'custom', '-'], t.cli)).toBe(EXIT.ok)
       expect(t.out().trim().split('\n')).toHaveLength(2)
+    })
+
+    it("gives a StatsBomb file the match id of --match-id, else its name's digits, else refuses", async () => {
+      const events = readFileSync(new URL('../fixtures/statsbomb/match_events.json', import.meta.url), 'utf8')
+      const matchIds = async (args: string[], stdin = '') => {
+        const files = { 'statsbomb_3788741_event.json': events, 'events.json': events }
+        const t = io(stdin, files)
+        expect(await runCli(['normalize', '--provider', 'statsbomb', ...args], t.cli)).toBe(EXIT.ok)
+        return new Set(
+          t
+            .out()
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l).matchId as string),
+        )
+      }
+      expect(await matchIds(['statsbomb_3788741_event.json'])).toEqual(new Set(['3788741']))
+      expect(await matchIds(['statsbomb_3788741_event.json', '--match-id', '42'])).toEqual(new Set(['42']))
+      for (const [args, stdin] of [
+        [['events.json'], ''],
+        [['-'], events],
+      ] as const) {
+        const t = io(stdin, { 'events.json': events })
+        expect(await runCli(['normalize', '--provider', 'statsbomb', ...args], t.cli)).toBe(EXIT.usage)
+        expect(t.err()).toMatch(/does not carry its match id.*pass --match-id/)
+      }
+    })
+
+    it('names flags, not library options: an API-Football events response takes its fixture from --match-id', async () => {
+      const response = JSON.parse(
+        readFileSync(
+          new URL('../fixtures/api-football/fixtures-events-900001.json', import.meta.url),
+          'utf8',
+        ),
+      ) as { parameters: Record<string, string> }
+      response.parameters = {}
+      const files = { 'events.json': JSON.stringify(response) }
+      const refused = io('', files)
+      expect(await runCli(['normalize', '--provider', 'api-football', 'events.json'], refused.cli)).toBe(
+        EXIT.rejected,
+      )
+      expect(refused.err()).toContain('pass --match-id')
+      expect(refused.err()).not.toContain('options.')
+      const read = io('', files)
+      const args = ['normalize', '--provider', 'api-football', 'events.json', '--match-id', '900001']
+      expect(await runCli(args, read.cli)).toBe(EXIT.ok)
+      expect(JSON.parse(read.out().split('\n')[0]!)).toMatchObject({ matchId: '900001' })
     })
 
     it('exits 2 listing the known providers for an unknown one', async () => {

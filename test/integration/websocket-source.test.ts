@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { MatchfeedError } from '../../src/errors.js'
 import type { MatchEvent } from '../../src/event/schema.js'
@@ -11,14 +11,19 @@ import {
   createWebSocketSource,
   customFrames,
   matchEventFrames,
+  SequenceGapError,
   type WebSocketConstructor,
+  type WebSocketSourceOptions,
 } from '../../src/providers/websocket/index.js'
 import { memorySink } from '../../src/sinks/memory.js'
 
 const frame = (seq: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ match_id: 'm1', event_type: 'pass', minute: 1, event_id: `e${seq}`, seq, ...extra })
-const seqOf = (event: MatchEvent) => event.seq
+const sequence = (event: MatchEvent) => event.seq
 const fast = { reconnect: { minDelayMs: 10, maxDelayMs: 20 } }
+/** A source on `ws` reading custom frames whose `seq` is the feed's counter. */
+const numberedSource = (url: string, options: Partial<WebSocketSourceOptions> = {}) =>
+  createWebSocketSource({ url, WebSocket, parse: customFrames(), sequence, ...fast, ...options })
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -63,9 +68,9 @@ describe('createWebSocketSource against a real ws server', () => {
     const sink = memorySink()
     const source = createWebSocketSource({
       url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
-      seqOf,
+      sequence,
       resume: (lastSeq) => JSON.stringify({ from: lastSeq === undefined ? null : lastSeq + 1 }),
       ...fast,
     })
@@ -84,7 +89,7 @@ describe('createWebSocketSource against a real ws server', () => {
     const errors: unknown[] = []
     const source = createWebSocketSource({
       url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
       heartbeat: { timeoutMs: 100 },
       onConnectionError: (e) => errors.push(e),
@@ -106,7 +111,7 @@ describe('createWebSocketSource against a real ws server', () => {
     const letters: { raw: string; error: unknown }[] = []
     const source = createWebSocketSource({
       url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
       onDeadLetter: (letter) => void letters.push(letter),
       ...fast,
@@ -138,7 +143,7 @@ describe('createWebSocketSource against a real ws server', () => {
     }
     const source = createWebSocketSource({
       url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
       ...fast,
     })
@@ -164,18 +169,108 @@ describe('createWebSocketSource against a real ws server', () => {
         writes.push(batch.map((e) => e.seq))
       },
     }
-    const source = createWebSocketSource({
-      url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      parse: customFrames(),
-      seqOf,
-      backfill,
-      ...fast,
-    })
+    const source = numberedSource(url, { backfill })
     await run([source], [sink, recording])
     await vi.waitFor(() => expect(sink.events()).toHaveLength(6))
     expect(backfill).toHaveBeenCalledExactlyOnceWith(3, 4)
     expect(writes.flat()).toEqual([1, 2, 3, 4, 5, 6])
+  })
+
+  it('judges a frame of several consecutive events as no gap', async () => {
+    const url = await wsServer((socket) => {
+      socket.send(`[${frame(1)},${frame(2)},${frame(3)}]`)
+      socket.send(`[${frame(4)},${frame(5)}]`)
+    })
+    const sink = memorySink()
+    const backfill = vi.fn(async () => [] as MatchEvent[])
+    const source = numberedSource(url, { backfill })
+    await run([source], [sink])
+    await vi.waitFor(() => expect(sink.events()).toHaveLength(5))
+    expect(backfill).not.toHaveBeenCalled()
+    expect(source.state().lastSeq).toBe(5)
+  })
+
+  it('asks backfill for at most maxBackfill events: a larger gap is dead-lettered, naming it', async () => {
+    const url = await wsServer((socket) => {
+      for (const seq of [1, 4, 8]) socket.send(frame(seq))
+    })
+    const sink = memorySink()
+    const backfill = vi.fn(async (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => customFrames()(frame(from + i))[0]!),
+    )
+    const letters: { raw: string; error: unknown }[] = []
+    const source = numberedSource(url, {
+      backfill,
+      maxBackfill: 2,
+      onDeadLetter: (letter) => void letters.push(letter),
+    })
+    await run([source], [sink])
+    await vi.waitFor(() => expect(sink.events()).toHaveLength(5))
+    expect(backfill).toHaveBeenCalledExactlyOnceWith(2, 3) // 2 events: within the bound
+    expect(sink.match('m1').map((e) => e.seq)).toEqual([1, 2, 3, 4, 8]) // 5..7 (3 events) not asked for
+    expect(letters).toHaveLength(1)
+    expect(letters[0]!.raw).toBe(frame(8))
+    const gap = letters[0]!.error
+    expect(SequenceGapError.isInstance(gap)).toBe(true)
+    expect(gap).toMatchObject({ code: 'sequence_gap', from: 5, to: 7 })
+    expect(String(gap)).toContain('sequence gap 5..7 (3 events) is more than maxBackfill (2)')
+    expect(source.state()).toMatchObject({ lastSeq: 8, deadLetters: 1 })
+    expect(() => createWebSocketSource({ url, WebSocket, parse: customFrames(), maxBackfill: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid_option' }),
+    )
+  })
+
+  it("docs/websocket.md's examples ask no backfill of a custom feed that sends no seq", async () => {
+    // Without a payload `seq`, a custom event's seq is period × 10⁷ + ms: 10,600,000, 11,800,000, then
+    // 20,300,000 after half-time. The issue's example judged gaps on it and asked backfill for millions.
+    const unnumbered = (minute: number) =>
+      JSON.stringify({ match_id: 'm1', event_type: 'pass', minute, event_id: `u${minute}` })
+    const url = await wsServer((socket) => {
+      for (const minute of [10, 30, 50, 70]) socket.send(unnumbered(minute))
+    })
+    const fetchMissingFromRest = vi.fn(async (_from: number, _to: number): Promise<MatchEvent[]> => [])
+    const first = { letters: [] as unknown[], sink: memorySink() }
+    const numbered = { letters: [] as unknown[], sink: memorySink() }
+    // The first example: no sequence at all.
+    const feed = createWebSocketSource({
+      url,
+      WebSocket,
+      parse: customFrames(),
+      heartbeat: { timeoutMs: 30_000 },
+      onDeadLetter: ({ error }) => void first.letters.push(error),
+      ...fast,
+    })
+    // The "Sequences" example, pointed at a feed that does not send the `seq` it counts on.
+    const misread = createWebSocketSource({
+      url,
+      WebSocket,
+      parse: customFrames(),
+      sequence: (event) => event.seq,
+      resume: (lastSeq) => JSON.stringify({ type: 'resume', from: (lastSeq ?? 0) + 1 }),
+      backfill: (from, to) => fetchMissingFromRest(from, to),
+      maxBackfill: 1_000,
+      onDeadLetter: ({ error }) => void numbered.letters.push(error),
+      ...fast,
+    })
+    await run([feed], [first.sink])
+    await run([misread], [numbered.sink])
+    await vi.waitFor(() => {
+      expect(first.sink.events()).toHaveLength(4)
+      expect(numbered.sink.events()).toHaveLength(4)
+    })
+    expect(fetchMissingFromRest).not.toHaveBeenCalled()
+    expect(first.letters).toEqual([])
+    expect(numbered.letters.map((e) => (e as SequenceGapError).from)).toEqual([
+      10_600_001, 11_800_001, 20_300_001,
+    ])
+  })
+
+  it('takes the ws class and the global WebSocket as they are, without a cast', () => {
+    // Checked by tsc (the suite's typecheck): ws's class was TS2322 before, its ErrorEvent sharing no
+    // property with the one listener type. The global WebSocket is DOM's or, without the DOM lib, undici's.
+    expectTypeOf(WebSocket).toExtend<WebSocketConstructor>()
+    expectTypeOf(globalThis.WebSocket).toExtend<WebSocketConstructor>()
+    expectTypeOf<typeof import('undici').WebSocket>().toExtend<WebSocketConstructor>()
   })
 
   it('sends headers with the ws constructor, and refuses headers without one', async () => {
@@ -188,7 +283,7 @@ describe('createWebSocketSource against a real ws server', () => {
     const source = createWebSocketSource({
       url,
       headers: { authorization: 'Bearer feed-token' },
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
       ...fast,
     })
@@ -220,7 +315,7 @@ describe('createWebSocketSource against a real ws server', () => {
     }
     const source = createWebSocketSource({
       url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket,
       parse: customFrames(),
       maxBufferedFrames: 20,
       ...fast,
@@ -283,7 +378,7 @@ describe('createHttpStreamSource (NDJSON over chunked HTTP)', () => {
     const source = createHttpStreamSource({
       url: (lastSeq) => `${base}?from=${(lastSeq ?? 0) + 1}`,
       parse: matchEventFrames,
-      seqOf,
+      sequence,
       heartbeat: { timeoutMs: 150 },
       onDeadLetter: ({ raw }) => void letters.push(raw),
       ...fast,

@@ -6,22 +6,26 @@ export interface FrameConnection {
   close(): void
 }
 
-/** The parts of the WebSocket API matchfeed uses: the global `WebSocket` and the `ws` package both fit. */
+/**
+ * The parts of the WebSocket API matchfeed uses, typed loosely enough that the global `WebSocket` (DOM or
+ * undici types) and the `ws` package's class fit as they are, without a cast: one listener type per event,
+ * each asking only for what matchfeed reads.
+ */
 export interface WebSocketLike {
   readonly readyState: number
   binaryType: string
   send(data: string): void
   close(code?: number, reason?: string): void
-  addEventListener(
-    type: string,
-    listener: (event: { data?: unknown; code?: number; reason?: string }) => void,
-  ): void
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void
+  addEventListener(type: 'close', listener: (event: { readonly code?: number }) => void): void
+  addEventListener(type: 'open' | 'error', listener: () => void): void
   /** `ws` only: stop reading from the socket (backpressure); the global WebSocket has no such thing. */
   pause?(): void
   resume?(): void
   terminate?(): void
 }
 
+/** `ws`'s `WebSocket` or the global one (which takes no third argument, and so cannot send headers). */
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],

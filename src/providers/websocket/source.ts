@@ -1,5 +1,6 @@
 import { MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
+import { validateMatchEvents } from '../../event/validate.js'
 import type { Source } from '../../pipeline/contracts.js'
 import {
   type FrameConnection,
@@ -7,21 +8,42 @@ import {
   openWebSocket,
   type WebSocketConstructor,
 } from './connection.js'
+import { DEFAULT_MAX_BACKFILL, SequenceGapError } from './sequence-gap.js'
 
 export interface StreamSourceOptions {
   /** Names the source in metrics and health. */
   name?: string
-  /** Turns one frame into events; nothing (or an empty array) for control frames. A throw dead-letters the frame. */
+  /**
+   * Turns one frame into events; nothing (or an empty array) for control frames. A throw dead-letters the
+   * frame, and so does an event that validateMatchEvents refuses (invalid, or beyond the storage bounds).
+   */
   parse: (frame: string) => MatchEvent[] | undefined | null
   /** No frame at all for this long means a dead connection (half-open, no close frame): reconnect. Default 30 s. */
   heartbeat?: { timeoutMs?: number; ping?: { intervalMs: number; message: string } }
   /** Reconnects forever until stopped, backing off exponentially with jitter. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number }
-  /** The feed's sequence number of an event, when it has one: gaps are then back-filled and resumes exact. */
-  seqOf?: (event: MatchEvent) => number | undefined
-  /** Fetches the events `from`..`to` (inclusive) that a gap skipped, e.g. from the provider's REST API. */
+  /**
+   * A counter the feed increments by one per event, read from an event (`undefined` for an event it does not
+   * number): replays, gaps and resumes are judged on it. One counter for the whole connection. Leave it out
+   * unless the feed numbers its events so: MatchEvent `seq` is an order within a match, not such a counter
+   * (custom payloads without a `seq` of their own get period × 10⁷ + ms; see docs/websocket.md, "Sequences").
+   */
+  sequence?: (event: MatchEvent) => number | undefined
+  /**
+   * Fetches the events `from`..`to` (inclusive) that a gap skipped, e.g. from the provider's REST API; events
+   * outside that range are ignored. Never asked for more than `maxBackfill` events.
+   */
   backfill?: (from: number, to: number) => Promise<MatchEvent[]>
-  /** Frames that could not be parsed, with the raw text: the connection lives on. */
+  /**
+   * The most events one `backfill` call may be asked for. A larger gap is not requested: it goes to
+   * `onDeadLetter` as a SequenceGapError naming `from` and `to`, with the frame after the gap, whose events
+   * still pass. Default 1,000.
+   */
+  maxBackfill?: number
+  /**
+   * Frames that could not be parsed or held invalid events, with the raw text: the connection lives on. Also
+   * told about a gap too large to back-fill (a SequenceGapError; that frame is delivered).
+   */
   onDeadLetter?: (frame: { raw: string; error: unknown; source: string }) => unknown
   /** Told about every connection failure and reconnect, for logs. */
   onConnectionError?: (error: unknown) => void
@@ -59,7 +81,8 @@ export type StreamSource = Source & { state(): StreamSourceState }
 
 /** A raw WebSocket feed as a Source: reconnects, heartbeat, resume, gap back-fill, dead letters. */
 export function createWebSocketSource(options: WebSocketSourceOptions): StreamSource {
-  const Ctor = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined)
+  // Typed as always there; absent on Node < 22 (and then `ws` is the way).
+  const Ctor: WebSocketConstructor | undefined = options.WebSocket ?? globalThis.WebSocket
   if (!Ctor)
     throw new MatchfeedError('no global WebSocket here: pass the WebSocket option (ws)', {
       code: 'invalid_option',
@@ -108,6 +131,12 @@ function createStreamSource(
   const timeoutMs = options.heartbeat?.timeoutMs ?? 30_000
   const minDelay = options.reconnect?.minDelayMs ?? 500
   const maxDelay = options.reconnect?.maxDelayMs ?? 30_000
+  const maxBackfill = options.maxBackfill ?? DEFAULT_MAX_BACKFILL
+  if (!Number.isSafeInteger(maxBackfill) || maxBackfill < 1) {
+    throw new MatchfeedError(`maxBackfill must be a positive integer, got ${maxBackfill}`, {
+      code: 'invalid_option',
+    })
+  }
   let stopSignal: AbortSignal | undefined
   const state: StreamSourceState = {
     connected: false,
@@ -127,28 +156,50 @@ function createStreamSource(
   }
 
   /** Passes a frame's events downstream in order, back-filling a sequence gap first. */
-  async function deliver(events: MatchEvent[], emit: (batch: MatchEvent[]) => Promise<void>): Promise<void> {
-    const seqOf = options.seqOf
-    if (!seqOf) {
+  async function deliver(
+    raw: string,
+    events: MatchEvent[],
+    emit: (batch: MatchEvent[]) => Promise<void>,
+  ): Promise<void> {
+    const sequence = options.sequence
+    if (!sequence) {
       if (events.length > 0) await emitUntilTaken(events, emit)
       return
     }
     let batch: MatchEvent[] = []
+    let last = state.lastSeq // the events of this frame before `event` count too
     for (const event of events) {
-      const seq = seqOf(event)
-      if (seq !== undefined && state.lastSeq !== undefined && seq <= state.lastSeq) continue // replayed
-      if (seq !== undefined && state.lastSeq !== undefined && seq > state.lastSeq + 1 && options.backfill) {
+      const seq = sequence(event)
+      if (seq !== undefined && last !== undefined && seq <= last) continue // replayed
+      if (seq !== undefined && last !== undefined && seq > last + 1 && options.backfill) {
         if (batch.length > 0) await emitAdvancing(batch, emit)
         batch = []
-        const missing = await options.backfill(state.lastSeq + 1, seq - 1)
-        const inOrder = missing
-          .filter((e) => (seqOf(e) ?? Number.NEGATIVE_INFINITY) > state.lastSeq!)
-          .sort((a, b) => seqOf(a)! - seqOf(b)!)
-        if (inOrder.length > 0) await emitAdvancing(inOrder, emit)
+        await backfillGap(raw, last + 1, seq - 1, options.backfill, sequence, emit)
       }
+      if (seq !== undefined) last = seq
       batch.push(event)
     }
     if (batch.length > 0) await emitAdvancing(batch, emit)
+  }
+
+  /** Asks for the events `from`..`to`, unless there are more than maxBackfill: that gap is dead-lettered. */
+  async function backfillGap(
+    raw: string,
+    from: number,
+    to: number,
+    backfill: NonNullable<StreamSourceOptions['backfill']>,
+    sequence: NonNullable<StreamSourceOptions['sequence']>,
+    emit: (batch: MatchEvent[]) => Promise<void>,
+  ): Promise<void> {
+    if (to - from + 1 > maxBackfill) return deadLetter(raw, new SequenceGapError(name, from, to, maxBackfill))
+    const missing = (await backfill(from, to))
+      .map((event) => ({ event, seq: sequence(event) }))
+      .filter(
+        (m): m is { event: MatchEvent; seq: number } => m.seq !== undefined && m.seq >= from && m.seq <= to,
+      )
+      .sort((a, b) => a.seq - b.seq)
+      .map((m) => m.event)
+    if (missing.length > 0) await emitAdvancing(missing, emit)
   }
 
   /**
@@ -177,7 +228,7 @@ function createStreamSource(
     await emitUntilTaken(batch, emit)
     // Only what the sinks accepted counts as delivered: a resume replays from here.
     for (const event of batch) {
-      const seq = options.seqOf!(event)
+      const seq = options.sequence!(event)
       if (seq !== undefined && (state.lastSeq === undefined || seq > state.lastSeq)) state.lastSeq = seq
     }
   }
@@ -206,13 +257,15 @@ function createStreamSource(
         state.lastFrameAt = Date.now()
         let events: MatchEvent[] | undefined | null
         try {
-          events = options.parse(frame.value)
+          // Checked here (free for a matchfeed parser's output): an event the pipeline would refuse — invalid,
+          // or beyond the storage bounds — dead-letters its frame instead of being offered again forever.
+          events = validateMatchEvents(options.parse(frame.value) ?? [])
         } catch (error) {
           await deadLetter(frame.value, error)
           continue
         }
         // Offered until taken (emitUntilTaken): a frame is never dropped because a sink gave it back.
-        await deliver(events ?? [], emit)
+        await deliver(frame.value, events ?? [], emit)
       }
       return received
     } finally {

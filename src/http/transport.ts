@@ -1,5 +1,6 @@
 import pRetry from 'p-retry'
 import { Agent, type Dispatcher, Dispatcher1Wrapper } from 'undici'
+import { delay } from '../time.js'
 import { type HttpFailureCode, ProviderHttpError } from './errors.js'
 import { parseRateLimit, type RateLimitState, retryAfterMs } from './rate-limit.js'
 
@@ -234,7 +235,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           onFailedAttempt: async ({ error, retriesLeft }) => {
             if (!(error instanceof ProviderHttpError) || !error.retryable) return
             const wait = error.retryAfterMs
-            if (wait && retriesLeft > 0 && wait <= retry.maxRetryAfterMs) await sleep(wait, callSignal)
+            if (wait && retriesLeft > 0 && wait <= retry.maxRetryAfterMs) await delay(wait, callSignal)
           },
         },
       )
@@ -288,19 +289,4 @@ function describeNetworkError(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim()
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }

@@ -1,5 +1,6 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { MatchfeedError } from '../errors.js'
+import { formatPath } from './payload.js'
 
 /**
  * A provider's options checked against their schema. The first problem becomes a MatchfeedError
@@ -14,12 +15,22 @@ export function checkedOptions<S extends z.ZodType>(
   const checked = schema.safeParse(options)
   if (checked.success) return checked.data
   const issue = checked.error.issues[0]!
-  throw new MatchfeedError(`${provider}: ${kind} ${optionPath(issue.path)}: ${issue.message}`, {
-    code: 'invalid_option',
-  })
+  throw new MatchfeedError(
+    `${provider}: ${kind} ${formatPath('', issue.path, '(options)')}: ${issue.message}`,
+    {
+      code: 'invalid_option',
+    },
+  )
 }
 
-function optionPath(path: readonly PropertyKey[]): string {
-  const joined = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`))
-  return joined.join('') || '(options)'
+/** A poller's options checked against its schema: the first issue as a typed `invalid_option` error. */
+export function parsePollerOptions<S extends z.ZodType>(
+  provider: string,
+  schema: S,
+  options: unknown,
+): z.output<S> {
+  return checkedOptions(provider, schema, options, 'poller option')
 }
+
+/** A zod field holding a function of type T (checked as a function; its signature is the type's). */
+export const fn = <T>() => z.custom<T>((v) => typeof v === 'function')

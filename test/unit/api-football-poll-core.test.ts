@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderHttpError } from '../../src/http/errors.js'
 import { createApiFootballClient } from '../../src/providers/api-football/index.js'
 import { createFootballDataClient } from '../../src/providers/football-data/index.js'
-import { EventLedger } from '../../src/providers/headline/event-ledger.js'
-import { RequestBudget } from '../../src/providers/headline/poll-budget.js'
+import { HEADLINE_DIFF_RULES } from '../../src/providers/headline/headline.js'
+import { EventLedger } from '../../src/providers/polling/event-ledger.js'
+import { RequestBudget } from '../../src/providers/polling/poll-budget.js'
 import { makeEvent } from '../helpers/events.js'
 
 const KEY = 'af-key-0123456789abcdef'
@@ -160,7 +161,7 @@ describe('EventLedger', () => {
     makeEvent({ provider: 'api-football', matchId: '1', providerEventId: id, ...overrides })
 
   it('emits new ids at 0, changes at +1, removals as deletions at +1, and nothing for a replay', () => {
-    const ledger = new EventLedger()
+    const ledger = new EventLedger(HEADLINE_DIFF_RULES)
     const first = ledger.diffSnapshot('1', [e('goal:a'), e('card:b'), e('status:period_start:1')])
     expect(first.map((x) => [x.providerEventId, x.version, x.deleted])).toEqual([
       ['goal:a', 0, false],
@@ -180,13 +181,13 @@ describe('EventLedger', () => {
   })
 
   it('compares goals inferred from the score by id only', () => {
-    const ledger = new EventLedger()
-    ledger.commit(ledger.diffDelta([e('score:home:1', { minute: 10 })]))
-    expect(ledger.diffDelta([e('score:home:1', { minute: 14 })])).toEqual([])
+    const ledger = new EventLedger(HEADLINE_DIFF_RULES)
+    ledger.commit(ledger.diffSnapshot('1', [e('score:home:1', { minute: 10 })]))
+    expect(ledger.diffSnapshot('1', [e('score:home:1', { minute: 14 })])).toEqual([])
   })
 
   it('commits only what it is given: an undelivered batch is diffed again', () => {
-    const ledger = new EventLedger()
+    const ledger = new EventLedger(HEADLINE_DIFF_RULES)
     const batch = ledger.diffSnapshot('1', [e('goal:a')])
     expect(ledger.diffSnapshot('1', [e('goal:a')])).toEqual(batch)
     ledger.commit(batch)

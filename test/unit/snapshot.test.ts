@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
-import { createPollingSource, createSnapshotDiffer } from '../../src/providers/snapshot.js'
+import { createPollingSource } from '../../src/providers/polling/polling-source.js'
+import { createSnapshotDiffer } from '../../src/providers/snapshot.js'
 import { makeEvent } from '../helpers/events.js'
 
 const ev = (n: number, version = 0, extra: Partial<MatchEvent> = {}) =>

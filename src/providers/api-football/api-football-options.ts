@@ -1,74 +1,11 @@
+// What a user passes to API-Football's parser and poller (the options schemas). The wire schemas are in wire.ts.
 import { z } from 'zod'
-import {
-  addedMinutes,
-  goalCount,
-  minuteOfMatch,
-  ProviderRefSchema,
-  providerRefId,
-  unixSeconds,
-} from '../headline/headline-fields.js'
+import { fn } from '../options.js'
+import { MINUTE } from '../polling/poll-clock.js'
+import { HeadlinePollerOptionsSchema } from '../polling/poller-options.js'
 
 const id = z.union([z.string().min(1), z.int()]).transform(String)
 const matchId = id.refine((v) => !v.includes(':'), 'must not contain ":"')
-const nullableString = z.string().nullish()
-
-const RefSchema = ProviderRefSchema
-
-/** One item of `response[]` in `fixtures/events`, or of `events[]` in a fixture. */
-export const ApiFootballEventSchema = z.object({
-  time: z.object({ elapsed: minuteOfMatch, extra: addedMinutes }),
-  team: RefSchema,
-  player: RefSchema,
-  assist: RefSchema,
-  type: z.string().min(1),
-  detail: nullableString,
-  comments: nullableString,
-})
-export type ApiFootballEvent = z.input<typeof ApiFootballEventSchema>
-
-const LineupPlayerSchema = z.object({ player: RefSchema })
-
-/** One team of `lineups[]`: only the players are read, to check substitutions. */
-export const ApiFootballLineupSchema = z.object({
-  team: z.object({ id: providerRefId }).nullish(),
-  startXI: z.array(LineupPlayerSchema).nullish(),
-  substitutes: z.array(LineupPlayerSchema).nullish(),
-})
-
-const TeamSchema = z.object({ id: z.int(), name: nullableString })
-const GoalsSchema = z.object({ home: goalCount, away: goalCount })
-
-/**
- * One item of `fixtures?id=`, `fixtures?ids=` or `fixtures?live=all`. `status.extra` appears only in
- * 2025+ captures; `events` and `lineups` may be absent (a fixture not started, a league without coverage).
- */
-export const ApiFootballFixtureSchema = z.object({
-  fixture: z.object({
-    id: z.int(),
-    date: nullableString,
-    timestamp: unixSeconds,
-    periods: z.object({ first: unixSeconds, second: unixSeconds }).nullish(),
-    status: z.object({
-      long: nullableString,
-      short: z.string().min(1),
-      elapsed: minuteOfMatch.nullish(),
-      extra: addedMinutes,
-    }),
-  }),
-  teams: z.object({ home: TeamSchema, away: TeamSchema }),
-  goals: GoalsSchema.nullish(),
-  score: z
-    .object({
-      halftime: GoalsSchema.nullish(),
-      fulltime: GoalsSchema.nullish(),
-      extratime: GoalsSchema.nullish(),
-      penalty: GoalsSchema.nullish(),
-    })
-    .nullish(),
-  events: z.array(z.unknown()).nullish(),
-  lineups: z.array(z.unknown()).nullish(),
-})
-export type ApiFootballFixture = z.input<typeof ApiFootballFixtureSchema>
 
 /** What a parse warning says: the event was kept (as `generic` when it could not be mapped). */
 export interface ApiFootballWarning {
@@ -93,6 +30,40 @@ export const ApiFootballParseOptionsSchema = z.object({
   /** Keep the original event item in `raw` (events derived from the status have none). */
   includeRaw: z.boolean().default(false),
   /** Called for each unknown type, detail or status (kept as `generic`) and each lineup mismatch. */
-  onWarning: z.custom<(warning: ApiFootballWarning) => void>((v) => typeof v === 'function').optional(),
+  onWarning: fn<(warning: ApiFootballWarning) => void>().optional(),
 })
 export type ApiFootballParseOptions = z.input<typeof ApiFootballParseOptionsSchema>
+
+const pollId = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
+const PlanSchema = z.union([
+  z.enum(['free', 'pro', 'ultra', 'mega']),
+  z.object({ perMinute: z.int().positive(), perDay: z.int().positive().optional() }),
+])
+
+/** Options of createApiFootballPoller. */
+export const ApiFootballPollerOptionsSchema = HeadlinePollerOptionsSchema.extend({
+  apiKey: z.string().min(1),
+  host: z.enum(['api-sports', 'rapidapi']).default('api-sports'),
+  /** Fixture ids to follow until each has finished. */
+  fixtures: z.array(pollId).min(1).optional(),
+  /** League ids: follow their fixtures in play (`fixtures?live=39-61`). */
+  leagues: z.array(pollId).min(1).optional(),
+  /** Follow every fixture in play (`fixtures?live=all`). */
+  live: z.literal(true).optional(),
+  /** The plan's limits: a name (free: 10/min, 100/day) or your own numbers. Default free. */
+  plan: PlanSchema.default('free'),
+  /** Never poll a fixture more often than this. Default 15 s (the provider refreshes every 15 s). */
+  minIntervalMs: z.int().positive().default(15_000),
+  /** Live and leagues modes, while nothing is in play. Default 10 min (never more than a quarter of the day's budget). */
+  idleIntervalMs: z
+    .int()
+    .positive()
+    .default(10 * MINUTE),
+  /** Live and leagues modes: stop once every fixture followed has finished and none is in play. */
+  stopWhenIdle: z.boolean().default(false),
+  onWarning: fn<(warning: ApiFootballWarning) => void>().optional(),
+  name: z.string().min(1).default('api-football'),
+}).refine((o) => [o.fixtures, o.leagues, o.live].filter((v) => v !== undefined).length === 1, {
+  message: 'give exactly one of fixtures, leagues or live: true',
+})
+export type ApiFootballPollerOptions = z.input<typeof ApiFootballPollerOptionsSchema>

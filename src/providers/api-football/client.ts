@@ -6,7 +6,7 @@ import {
   type HttpTimeouts,
   type HttpTransport,
 } from '../../http/transport.js'
-import { nextUtcMidnight } from '../headline/poll-clock.js'
+import { nextUtcMidnight } from '../polling/poll-clock.js'
 
 const PROVIDER = 'api-football'
 

@@ -1,13 +1,10 @@
-export type { BudgetSnapshot, PlanLimits } from '../headline/poll-budget.js'
-export { type PollClock, systemClock } from '../headline/poll-clock.js'
-export type { NextPoll } from '../headline/poller-options.js'
-export {
-  type ApiFootballEvent,
-  ApiFootballEventSchema,
-  type ApiFootballFixture,
-  ApiFootballFixtureSchema,
-  type ApiFootballParseOptions,
-  type ApiFootballWarning,
+export type { BudgetSnapshot, PlanLimits } from '../polling/poll-budget.js'
+export { type PollClock, systemClock } from '../polling/poll-clock.js'
+export type { NextPoll } from '../polling/tracked-match.js'
+export type {
+  ApiFootballParseOptions,
+  ApiFootballPollerOptions,
+  ApiFootballWarning,
 } from './api-football-options.js'
 export {
   API_FOOTBALL_HOSTS,
@@ -29,8 +26,10 @@ export {
   FINAL_STATUSES,
 } from './map-api-football.js'
 export { parseApiFootballFixture } from './parse-fixture.js'
+export { type ApiFootballPoller, createApiFootballPoller } from './poller.js'
 export {
-  type ApiFootballPoller,
-  type ApiFootballPollerOptions,
-  createApiFootballPoller,
-} from './poller.js'
+  type ApiFootballEvent,
+  ApiFootballEventSchema,
+  type ApiFootballFixture,
+  ApiFootballFixtureSchema,
+} from './wire.js'

@@ -93,8 +93,3 @@ export const API_FOOTBALL_PLANS = {
   ultra: { perMinute: 450, perDay: 75_000 },
   mega: { perMinute: 900, perDay: 150_000 },
 } as const
-
-/** Minute on the match clock at which each period starts (TV clock: the second half starts at 45). */
-export const PERIOD_START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const
-/** Minute at which each period ends before added time. */
-export const PERIOD_END_MINUTE = { 1: 45, 2: 90, 3: 105, 4: 120, 5: 120 } as const

@@ -1,35 +1,33 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
+import { type ClockPlace, placeOnClock } from '../../event/clock.js'
 import type { Period, Side } from '../../event/enums.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import {
-  type ClockPlace,
   clockSeq,
-  decodeJson,
-  formatPath,
   hashRank,
   headlineEvent,
   isoFromUnixSeconds,
+  named,
+  playerRef,
+  refKey,
+  SHOOTOUT_COMMENT,
+  slug,
+  withOccurrences,
+} from '../headline/headline.js'
+import {
   lastTimes,
   periodEnd,
   periodSteps,
-  placeOnClock,
-  playerRef,
-  providerText,
-  refKey,
-  SHOOTOUT_COMMENT,
   type StatusStep,
   statusStepEvents,
-  withOccurrences,
-} from '../headline/headline.js'
+} from '../headline/status-events.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
+import { decodeJson, formatPath, providerText } from '../payload.js'
 import {
-  ApiFootballEventSchema,
-  ApiFootballFixtureSchema,
-  ApiFootballLineupSchema,
   type ApiFootballParseOptions,
   ApiFootballParseOptionsSchema,
   type ApiFootballWarning,
@@ -40,6 +38,7 @@ import {
   type ApiFootballMapping,
   SUBSTITUTION_DETAIL,
 } from './map-api-football.js'
+import { ApiFootballEventSchema, ApiFootballFixtureSchema, ApiFootballLineupSchema } from './wire.js'
 
 const PROVIDER = 'api-football'
 type Options = z.output<typeof ApiFootballParseOptionsSchema>
@@ -183,10 +182,6 @@ function fixtureEvents(item: unknown, at: string, opts: Options): MatchEvent[] {
     fixture,
     opts,
   })
-}
-
-function named(id: string, name: string | null | undefined): { id: string; name?: string } {
-  return name ? { id, name } : { id }
 }
 
 interface BuildContext {
@@ -357,10 +352,6 @@ function keyClass(typeKey: string, detail: string): string {
   if (typeKey === 'subst') return 'subst'
   if (typeKey === 'var') return `var-${slug(detail)}`
   return slug(typeKey) || 'event'
-}
-
-function slug(text: string): string {
-  return text.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')
 }
 
 function typeRank(mapping: ApiFootballMapping | undefined): number {

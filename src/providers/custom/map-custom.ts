@@ -59,6 +59,3 @@ export const CUSTOM_EVENT_TYPES = {
 } as const satisfies Record<string, CustomTypeMapping>
 
 export type CustomEventType = keyof typeof CUSTOM_EVENT_TYPES
-
-/** Minute on the match clock at which each period starts (TV clock: the second half starts at 45). */
-export const PERIOD_START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { compile, type z } from 'zod'
 import { PayloadTooLargeError, ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
+import { PERIOD_START_MINUTE } from '../../event/clock.js'
 import { matchEventId } from '../../event/ids.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validatedBatch } from '../../event/validate.js'
@@ -9,12 +10,10 @@ import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
-import {
-  CustomEventPayloadSchema,
-  type CustomParseOptions,
-  CustomParseOptionsSchema,
-} from './custom-options.js'
-import { CUSTOM_EVENT_TYPES, type CustomTypeMapping, PERIOD_START_MINUTE } from './map-custom.js'
+import { decodeText, formatPath, parseJsonText } from '../payload.js'
+import { type CustomParseOptions, CustomParseOptionsSchema } from './custom-options.js'
+import { CUSTOM_EVENT_TYPES, type CustomTypeMapping } from './map-custom.js'
+import { CustomEventPayloadSchema } from './wire.js'
 
 type Item = z.output<typeof CustomEventPayloadSchema>
 type Options = z.output<typeof CustomParseOptionsSchema>
@@ -28,7 +27,6 @@ const PITCH_BOUNDS: Record<Pitch, readonly [number, number]> = {
   metres: [PITCH_LENGTH, PITCH_WIDTH],
 }
 const mappings = lookupTable<CustomTypeMapping>(CUSTOM_EVENT_TYPES)
-const decoder = new TextDecoder('utf-8', { fatal: true })
 // Compiled once: a webhook parses a payload per request.
 const compiledItem = compile(CustomEventPayloadSchema)
 
@@ -41,7 +39,7 @@ const compiledItem = compile(CustomEventPayloadSchema)
 export function parseCustomEvents(payload: unknown, options?: CustomParseOptions): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
   const provider = opts.provider
-  const body = decodeJson(provider, payload, opts.maxEvents)
+  const body = decodeBody(provider, payload, opts.maxEvents)
   const batch = Array.isArray(body)
   const rawItems = (batch ? body : [body]) as unknown[]
   if (rawItems.length > opts.maxEvents) throw tooManyEvents(provider, opts.maxEvents)
@@ -53,7 +51,7 @@ export function parseCustomEvents(payload: unknown, options?: CustomParseOptions
       const issue = parsed.error.issues[0]!
       throw new ProviderPayloadError(
         provider,
-        formatPath(batch ? [i, ...issue.path] : issue.path),
+        formatPath('', batch ? [i, ...issue.path] : issue.path),
         issue.message,
       )
     }
@@ -70,20 +68,12 @@ function checkOptions(options: CustomParseOptions): Options {
   return checkedOptions('custom', CustomParseOptionsSchema, options)
 }
 
-function decodeJson(provider: string, payload: unknown, maxEvents: number): unknown {
+/** Bytes or text → the parsed body, an array of more than `maxEvents` items refused before parsing. */
+function decodeBody(provider: string, payload: unknown, maxEvents: number): unknown {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return payload
-  let text: string
-  try {
-    text = typeof payload === 'string' ? payload : decoder.decode(payload)
-  } catch {
-    throw new ProviderPayloadError(provider, '(body)', 'not valid UTF-8')
-  }
+  const text = decodeText(provider, payload)
   if (moreItemsThan(text, maxEvents)) throw tooManyEvents(provider, maxEvents)
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new ProviderPayloadError(provider, '(body)', `not valid JSON (${(error as Error).message})`)
-  }
+  return parseJsonText(provider, text)
 }
 
 /**
@@ -236,11 +226,4 @@ function derivedEventId(item: Item): string {
     item.position_y ?? null,
   ])
   return `h${createHash('sha256').update(key).digest('hex').slice(0, 20)}`
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return (
-    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') ||
-    '(body)'
-  )
 }

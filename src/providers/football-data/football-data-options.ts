@@ -1,80 +1,8 @@
+// What a user passes to Football-Data's parser and poller (the options schemas). The wire schemas are in wire.ts.
 import { z } from 'zod'
-import {
-  addedMinutes,
-  goalCount,
-  MAX_MINUTE,
-  minuteOfMatch,
-  ProviderRefSchema,
-  providerRefId,
-} from '../headline/headline-fields.js'
-
-const nullableString = z.string().nullish()
-/** `minute` was a string ("90") in older responses and is an int in v4. */
-const minute = z
-  .union([
-    minuteOfMatch,
-    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().max(MAX_MINUTE)),
-  ])
-  .nullish()
-  .transform((v) => (v === null || v === undefined ? undefined : Number(v)))
-
-const RefSchema = ProviderRefSchema
-const PairSchema = z.object({ home: goalCount, away: goalCount }).nullish()
-const PersonSchema = z.object({ id: providerRefId, name: nullableString })
-
-const TeamSchema = z.object({
-  id: z.int().nullish(),
-  name: nullableString,
-  lineup: z.array(PersonSchema).nullish(),
-  bench: z.array(PersonSchema).nullish(),
-})
-
-/**
- * A v4 match: `/v4/matches/{id}` or an item of a list. Paid-tier nodes (`goals`, `bookings`,
- * `substitutions`, `penalties`, `minute`) are optional: on the free tier they are absent, not empty.
- */
-export const FootballDataMatchSchema = z.object({
-  id: z.int(),
-  utcDate: nullableString,
-  status: z.string().min(1),
-  minute,
-  injuryTime: addedMinutes,
-  lastUpdated: nullableString,
-  homeTeam: TeamSchema,
-  awayTeam: TeamSchema,
-  score: z.object({
-    winner: nullableString,
-    duration: nullableString,
-    fullTime: PairSchema,
-    halfTime: PairSchema,
-    regularTime: PairSchema,
-    extraTime: PairSchema,
-    penalties: PairSchema,
-  }),
-  goals: z
-    .array(
-      z.object({
-        minute,
-        injuryTime: addedMinutes,
-        type: z.string().min(1),
-        team: RefSchema,
-        scorer: RefSchema,
-        assist: RefSchema,
-        score: PairSchema,
-      }),
-    )
-    .nullish(),
-  bookings: z
-    .array(z.object({ minute, team: RefSchema, player: RefSchema, card: z.string().min(1) }))
-    .nullish(),
-  substitutions: z
-    .array(z.object({ minute, team: RefSchema, playerOut: RefSchema, playerIn: RefSchema }))
-    .nullish(),
-  penalties: z
-    .array(z.object({ player: RefSchema, team: RefSchema, scored: z.boolean().nullish() }))
-    .nullish(),
-})
-export type FootballDataMatch = z.input<typeof FootballDataMatchSchema>
+import { fn } from '../options.js'
+import { MINUTE } from '../polling/poll-clock.js'
+import { HeadlinePollerOptionsSchema } from '../polling/poller-options.js'
 
 /** What a parse warning says: the event was kept (as `generic` when it could not be mapped), or why not. */
 export interface FootballDataWarning {
@@ -95,6 +23,38 @@ export const FootballDataParseOptionsSchema = z.object({
   /** Keep the original item (goal, booking, substitution) in `raw`. */
   includeRaw: z.boolean().default(false),
   /** Called for each unknown type, card or status (kept as `generic`) and each item not turned into an event. */
-  onWarning: z.custom<(warning: FootballDataWarning) => void>((v) => typeof v === 'function').optional(),
+  onWarning: fn<(warning: FootballDataWarning) => void>().optional(),
 })
 export type FootballDataParseOptions = z.input<typeof FootballDataParseOptionsSchema>
+
+const pollId = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
+
+/** Options of createFootballDataPoller. */
+export const FootballDataPollerOptionsSchema = HeadlinePollerOptionsSchema.extend({
+  token: z.string().min(1),
+  /** Match ids to follow until each has finished. */
+  matches: z.array(pollId).min(1).optional(),
+  /** Competition codes or ids (PL, CL, 2021): follow today's matches of these. */
+  competitions: z
+    .array(z.union([z.string().min(1), z.int().positive()]).transform(String))
+    .min(1)
+    .optional(),
+  /** The plan: free (10/min), standard (30/min), advanced or pro (60/min), or your own numbers. Default free. */
+  plan: z
+    .union([z.enum(['free', 'standard', 'advanced', 'pro']), z.object({ perMinute: z.int().positive() })])
+    .default('free'),
+  /** Never poll a match more often than this. Default 20 s. */
+  minIntervalMs: z.int().positive().default(20_000),
+  /** Competitions mode: how often today's list is read again. Default 15 min. */
+  discoveryIntervalMs: z
+    .int()
+    .positive()
+    .default(15 * MINUTE),
+  /** Competitions mode: stop once every match of the day has finished. */
+  stopWhenIdle: z.boolean().default(false),
+  onWarning: fn<(warning: FootballDataWarning) => void>().optional(),
+  name: z.string().min(1).default('football-data'),
+}).refine((o) => (o.matches === undefined) !== (o.competitions === undefined), {
+  message: 'give exactly one of matches or competitions',
+})
+export type FootballDataPollerOptions = z.input<typeof FootballDataPollerOptionsSchema>

@@ -6,11 +6,10 @@ export {
   type FootballDataResponse,
   type MatchesQuery,
 } from './client.js'
-export {
-  type FootballDataMatch,
-  FootballDataMatchSchema,
-  type FootballDataParseOptions,
-  type FootballDataWarning,
+export type {
+  FootballDataParseOptions,
+  FootballDataPollerOptions,
+  FootballDataWarning,
 } from './football-data-options.js'
 export {
   FOOTBALL_DATA_CARDS,
@@ -20,9 +19,5 @@ export {
   type FootballDataStatus,
 } from './map-football-data.js'
 export { parseFootballDataMatch } from './parse-match.js'
-export {
-  createFootballDataPoller,
-  type FootballDataNextPoll,
-  type FootballDataPoller,
-  type FootballDataPollerOptions,
-} from './poller.js'
+export { createFootballDataPoller, type FootballDataNextPoll, type FootballDataPoller } from './poller.js'
+export { type FootballDataMatch, FootballDataMatchSchema } from './wire.js'

@@ -1,40 +1,45 @@
 import { compile, type z } from 'zod'
 import { ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
+import {
+  type ClockPlace,
+  PERIOD_END_MINUTE,
+  placeOnClock,
+  PERIOD_START_MINUTE as START_MINUTE,
+} from '../../event/clock.js'
 import type { Period, Side } from '../../event/enums.js'
 import type { MatchEvent, Score, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
-import { PERIOD_END_MINUTE, PERIOD_START_MINUTE as START_MINUTE } from '../api-football/map-api-football.js'
-// The clock, keys and status steps are shared with API-Football, the other headline-only provider.
+// The keys, refs and status events are shared with API-Football, the other headline-only provider.
 import {
-  type ClockPlace,
   clockSeq,
-  decodeJson,
-  formatPath,
+  HEADLINE_DIFF_RULES,
   hashRank,
   headlineEvent,
-  isKeyedByPosition,
-  isStatusEvent,
+  named,
+  playerRef,
+  refKey,
+  slug,
+  withOccurrences,
+} from '../headline/headline.js'
+import {
   lastTimes,
   periodEnd,
   periodSteps,
-  placeOnClock,
-  playerRef,
-  providerText,
-  refKey,
   type StatusStep,
   statusStepEvents,
-  withOccurrences,
-} from '../headline/headline.js'
+} from '../headline/status-events.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
+import { decodeJson, formatPath, providerText } from '../payload.js'
+import { diffSnapshot } from '../snapshot.js'
 import {
-  FootballDataMatchSchema,
   type FootballDataParseOptions,
   FootballDataParseOptionsSchema,
   type FootballDataWarning,
 } from './football-data-options.js'
 import { FOOTBALL_DATA_CARDS, FOOTBALL_DATA_GOAL_TYPES, FOOTBALL_DATA_STATUSES } from './map-football-data.js'
+import { FootballDataMatchSchema } from './wire.js'
 
 const PROVIDER = 'football-data'
 type Match = z.output<typeof FootballDataMatchSchema>
@@ -69,14 +74,44 @@ export function parseFootballDataMatch(
   options?: FootballDataParseOptions,
 ): MatchEvent[] {
   const opts = checkOptions(options)
-  const now = opts.now === undefined ? Date.now() : new Date(opts.now).getTime()
+  const now = snapshotTime(opts)
+  const events: MatchEvent[] = []
+  for (const read of readSnapshot(match, previous, opts, now)) {
+    events.push(...(read.previous ? diffFromPrevious(read, opts, now) : read.events))
+  }
+  // Valid by construction: the fuzz and conformance suites hold every output event to MatchEventSchema.
+  return markValidated(assertStorable(PROVIDER, events))
+}
+
+/**
+ * For the poller, which diffs against what it delivered: every event each match of `match` implies so far,
+ * as `parseFootballDataMatch(match)` gives them, with `previous` (the snapshot before) placing the clock
+ * as a diff would (goals seen appear between the two, the half being played).
+ */
+export function footballDataSnapshotEvents(
+  match: unknown,
+  previous: unknown,
+  options?: FootballDataParseOptions,
+): MatchEvent[] {
+  const opts = checkOptions(options)
+  const events = readSnapshot(match, previous, opts, snapshotTime(opts)).flatMap((read) => read.events)
+  return markValidated(assertStorable(PROVIDER, events))
+}
+
+/** One match of a snapshot: its events so far, and the same match in the previous snapshot, if any. */
+interface MatchRead {
+  match: Match
+  previous: Match | undefined
+  events: MatchEvent[]
+}
+
+function readSnapshot(match: unknown, previous: unknown, opts: Options, now: number): MatchRead[] {
   const current = readMatches(decodeJson(PROVIDER, match), '')
   const before = new Map<number, Match>()
   if (previous !== undefined && previous !== null) {
     for (const { match: m } of readMatches(decodeJson(PROVIDER, previous), 'previous')) before.set(m.id, m)
   }
-  const events: MatchEvent[] = []
-  for (const { match: m, at } of current) {
+  return current.map(({ match: m, at }) => {
     const matchId = String(m.id)
     const warn: Warn = (field, message, providerType) => {
       const warning: FootballDataWarning = { provider: PROVIDER, matchId, field: `${at}${field}`, message }
@@ -84,19 +119,29 @@ export function parseFootballDataMatch(
       opts.onWarning?.(warning)
     }
     const prev = before.get(m.id)
-    const full = matchEvents(m, prev, now, opts, warn)
-    if (!prev) {
-      events.push(...full)
-      continue
-    }
-    // The previous snapshot as it was read then: its `lastUpdated` stands for the time it was taken.
-    const prevAt = prev.lastUpdated ? Date.parse(prev.lastUpdated) : Number.NaN
-    const silent: Warn = () => {}
-    const earlier = matchEvents(prev, undefined, Number.isFinite(prevAt) ? prevAt : now, opts, silent)
-    events.push(...diff(earlier, full, diffVersion(m)))
-  }
-  // Valid by construction: the fuzz and conformance suites hold every output event to MatchEventSchema.
-  return markValidated(assertStorable(PROVIDER, events))
+    return { match: m, previous: prev, events: matchEvents(m, prev, now, opts, warn) }
+  })
+}
+
+function snapshotTime(opts: Options): number {
+  return opts.now === undefined ? Date.now() : new Date(opts.now).getTime()
+}
+
+/**
+ * What changed since the previous snapshot, as it was read then (its `lastUpdated` stands for the time it
+ * was taken), with the one snapshot differ: every change at version `lastUpdated` in unix seconds, so a
+ * later snapshot supersedes.
+ */
+function diffFromPrevious(read: MatchRead, opts: Options, now: number): MatchEvent[] {
+  const prev = read.previous!
+  const prevAt = prev.lastUpdated ? Date.parse(prev.lastUpdated) : Number.NaN
+  const silent: Warn = () => {}
+  const earlier = matchEvents(prev, undefined, Number.isFinite(prevAt) ? prevAt : now, opts, silent)
+  const version = diffVersion(read.match)
+  return diffSnapshot(new Map(earlier.map((e) => [e.id, e])), read.events, {
+    ...HEADLINE_DIFF_RULES,
+    version: () => version,
+  })
 }
 
 function checkOptions(options: FootballDataParseOptions | undefined): Options {
@@ -154,36 +199,27 @@ function diffVersion(match: Match): number {
   return Number.isFinite(at) ? Math.max(1, Math.floor(at / 1000)) : 1
 }
 
-/**
- * New ids, changed content, and removed ids (as `deleted`). Status events are never withdrawn (a match
- * resumed after SUSPENDED was still suspended), and events keyed by position (status events, goals
- * inferred from the score) are compared by id only: re-deriving them later is not a correction.
- */
-function diff(before: MatchEvent[], after: MatchEvent[], version: number): MatchEvent[] {
-  const previous = new Map(before.map((e) => [e.id, e]))
-  const out: MatchEvent[] = []
-  for (const event of after) {
-    const old = previous.get(event.id)
-    previous.delete(event.id)
-    if (old && (isKeyedByPosition(event) || sameContent(old, event))) continue
-    out.push({ ...event, version })
-  }
-  for (const old of previous.values()) {
-    if (isStatusEvent(old)) continue
-    const { score: _score, ...rest } = old
-    out.push({ ...rest, deleted: true, version })
-  }
-  return out.sort((a, b) => a.seq - b.seq)
-}
-
-function sameContent(a: MatchEvent, b: MatchEvent): boolean {
-  return JSON.stringify({ ...a, version: 0 }) === JSON.stringify({ ...b, version: 0 })
-}
-
 interface Draft {
   event: MatchEvent
   /** The side a goal counts for. */
   credited?: Side
+}
+
+/** What building one match's events needs: its teams, its clock, and the pieces every event has. */
+interface MatchContext {
+  m: Match
+  opts: Options
+  warn: Warn
+  teams: Teams | undefined
+  sideOf(id: unknown): Side | undefined
+  /** The latest period an item's minute may be in (no extra time: 93 is 90+3). */
+  cap: 1 | 2 | 4
+  /** Where the match is now, when it is on. */
+  clock: ClockPlace | undefined
+  /** A generic headline event of this match; the caller sets its type and the rest. */
+  base(key: string, place: ClockPlace, rank: number, providerType: string): MatchEvent
+  team(id: unknown, name: string | null | undefined): TeamRef | undefined
+  placeItem(minute: number | undefined, injury: number | null | undefined, field: string): ClockPlace
 }
 
 function matchEvents(
@@ -193,6 +229,39 @@ function matchEvents(
   opts: Options,
   warn: Warn,
 ): MatchEvent[] {
+  const ctx = matchContext(m, prev, now, opts, warn)
+  const drafts: Draft[] = [
+    ...goalDrafts(ctx),
+    ...bookingDrafts(ctx),
+    ...substitutionDrafts(ctx),
+    ...shootoutKicks(m, ctx.teams, ctx.sideOf, opts, warn, ctx.base),
+  ]
+  drafts.push(...unlistedGoals(ctx, prev, drafts))
+
+  drafts.sort((a, b) => a.event.seq - b.event.seq)
+  const score = { home: 0, away: 0 }
+  for (const d of drafts) {
+    if (!d.credited || d.event.period === 5) continue
+    score[d.credited]++
+    d.event.score = { ...score }
+  }
+  const events = drafts.map((d) => d.event)
+  const status = m.status.toUpperCase()
+  const duration = (m.score.duration ?? 'REGULAR').toUpperCase()
+  const extraTime = playedExtraTime(m)
+  events.push(
+    ...statusEvents(m, String(m.id), status, duration, extraTime, ctx.clock, lastTimes(events), warn),
+  )
+  return events.sort((a, b) => a.seq - b.seq)
+}
+
+function matchContext(
+  m: Match,
+  prev: Match | undefined,
+  now: number,
+  opts: Options,
+  warn: Warn,
+): MatchContext {
   const matchId = String(m.id)
   const teams: Teams | undefined =
     m.homeTeam.id === null ||
@@ -213,38 +282,46 @@ function matchEvents(
           : undefined
       : undefined
   const status = m.status.toUpperCase()
-  const duration = (m.score.duration ?? 'REGULAR').toUpperCase()
-  const extraTime = playedExtraTime(m)
-  const cap: 1 | 2 | 4 = extraTime || status === 'EXTRA_TIME' || status === 'PENALTY_SHOOTOUT' ? 4 : 2
-  const clock = currentClock(m, prev, now)
-  const drafts: Draft[] = []
-  const base = (key: string, place: ClockPlace, rank: number, providerType: string): MatchEvent => {
-    return headlineEvent({
-      provider: PROVIDER,
-      matchId,
-      key,
-      place,
-      seq: clockSeq(place.period, place.periodTime, rank),
-      type: 'generic',
-      result: null,
-      providerType,
-    })
+  const cap: 1 | 2 | 4 =
+    playedExtraTime(m) || status === 'EXTRA_TIME' || status === 'PENALTY_SHOOTOUT' ? 4 : 2
+  return {
+    m,
+    opts,
+    warn,
+    teams,
+    sideOf,
+    cap,
+    clock: currentClock(m, prev, now),
+    base: (key, place, rank, providerType) =>
+      headlineEvent({
+        provider: PROVIDER,
+        matchId,
+        key,
+        place,
+        seq: clockSeq(place.period, place.periodTime, rank),
+        type: 'generic',
+        result: null,
+        providerType,
+      }),
+    team: (id, name) => {
+      if (id === null || id === undefined) return undefined
+      const ref: TeamRef = { id: String(id) }
+      if (name) ref.name = name
+      const side = sideOf(id)
+      if (side) ref.side = side
+      return ref
+    },
+    placeItem: (minute, injury, field) => {
+      if (minute === undefined) throw new ProviderPayloadError(PROVIDER, `${field}.minute`, 'missing')
+      return placeOnClock(minute, injury, cap)
+    },
   }
-  const team = (id: unknown, name: string | null | undefined): TeamRef | undefined => {
-    if (id === null || id === undefined) return undefined
-    const ref: TeamRef = { id: String(id) }
-    if (name) ref.name = name
-    const side = sideOf(id)
-    if (side) ref.side = side
-    return ref
-  }
-  const placeItem = (minute: number | undefined, injury: number | null | undefined, field: string) => {
-    if (minute === undefined) throw new ProviderPayloadError(PROVIDER, `${field}.minute`, 'missing')
-    return placeOnClock(minute, injury, cap)
-  }
+}
 
-  // Goals (paid tier). The goal's `score` says which side it counted for: that decides an own goal's team.
-  const goals = m.goals ?? []
+/** Goals (paid tier). The goal's `score` says which side it counted for: that decides an own goal's team. */
+function goalDrafts(ctx: MatchContext): Draft[] {
+  const { teams, sideOf } = ctx
+  const goals = ctx.m.goals ?? []
   const goalKeys = withOccurrences(
     goals.map(
       (g) =>
@@ -252,34 +329,21 @@ function matchEvents(
     ),
     goals.map((g) => JSON.stringify(g)),
   )
-  let running: Score = { home: 0, away: 0 }
-  const goalOrder = goals.map((_, i) => i).sort((a, b) => goalTime(goals[a]!) - goalTime(goals[b]!) || a - b)
-  const creditedBy = new Map<number, Side | undefined>()
-  for (const i of goalOrder) {
-    const g = goals[i]!
-    const after = g.score
-    let credited: Side | undefined
-    if (after && typeof after.home === 'number' && typeof after.away === 'number') {
-      if (after.home === running.home + 1 && after.away === running.away) credited = 'home'
-      else if (after.away === running.away + 1 && after.home === running.home) credited = 'away'
-      running = { home: after.home, away: after.away }
-    }
-    creditedBy.set(i, credited)
-  }
-  goals.forEach((g, i) => {
+  const creditedBy = creditedSides(goals)
+  return goals.map((g, i) => {
     const field = `goals[${i}]`
     const type = g.type.toUpperCase()
     const mapping = goalTypes[type]
-    const place = placeItem(g.minute, g.injuryTime, field)
+    const place = ctx.placeItem(g.minute, g.injuryTime, field)
     const key = goalKeys[i]!
-    const event = base(key, place, 100 + hashRank(key, 50), type)
-    if (!mapping) warn(`${field}.type`, `unknown goal type "${g.type}": kept as generic`, type)
+    const event = ctx.base(key, place, 100 + hashRank(key, 50), type)
+    if (!mapping) ctx.warn(`${field}.type`, `unknown goal type "${g.type}": kept as generic`, type)
     else {
       event.type = 'shot'
       event.result = mapping.result
       if (mapping.setPiece) event.setPiece = mapping.setPiece
     }
-    let ref = team(g.team?.id, g.team?.name)
+    let ref = ctx.team(g.team?.id, g.team?.name)
     const given = sideOf(g.team?.id)
     let credited = creditedBy.get(i) ?? (mapping ? given : undefined)
     if (mapping?.result === 'own_goal' && given && teams) {
@@ -293,106 +357,111 @@ function matchEvents(
         credited = other // already the defender's side
       }
     }
-    if (ref) event.team = ref
-    const scorer = playerRef(g.scorer)
-    if (scorer) event.player = scorer
-    const assist = playerRef(g.assist)
-    if (assist) event.relatedPlayer = assist
-    if (opts.includeRaw) event.raw = g
+    withPeople(ctx, event, { team: ref, player: g.scorer, related: g.assist }, g)
     const draft: Draft = { event }
     if (mapping && credited) draft.credited = credited
-    drafts.push(draft)
+    return draft
   })
+}
 
-  const bookings = m.bookings ?? []
+/** The side each goal counted for, from the running score the goals carry (in time order). */
+function creditedSides(goals: readonly NonNullable<Match['goals']>[number][]): Map<number, Side | undefined> {
+  let running: Score = { home: 0, away: 0 }
+  const goalOrder = goals.map((_, i) => i).sort((a, b) => goalTime(goals[a]!) - goalTime(goals[b]!) || a - b)
+  const creditedBy = new Map<number, Side | undefined>()
+  for (const i of goalOrder) {
+    const after = goals[i]!.score
+    let credited: Side | undefined
+    if (after && typeof after.home === 'number' && typeof after.away === 'number') {
+      if (after.home === running.home + 1 && after.away === running.away) credited = 'home'
+      else if (after.away === running.away + 1 && after.home === running.home) credited = 'away'
+      running = { home: after.home, away: after.away }
+    }
+    creditedBy.set(i, credited)
+  }
+  return creditedBy
+}
+
+function bookingDrafts(ctx: MatchContext): Draft[] {
+  const bookings = ctx.m.bookings ?? []
   const bookingKeys = withOccurrences(
     bookings.map((b) => `card-${slug(b.card)}:${refKey(b.team)}:${refKey(b.player)}:${b.minute ?? '-'}`),
     bookings.map((b) => JSON.stringify(b)),
   )
-  bookings.forEach((b, i) => {
+  return bookings.map((b, i) => {
     const field = `bookings[${i}]`
     const key = bookingKeys[i]!
     const card = cards[b.card.toUpperCase()]
-    const event = base(key, placeItem(b.minute, undefined, field), 200 + hashRank(key, 50), b.card)
+    const event = ctx.base(key, ctx.placeItem(b.minute, undefined, field), 200 + hashRank(key, 50), b.card)
     if (card) {
       event.type = 'card'
       event.card = card
-    } else warn(`${field}.card`, `unknown card "${b.card}": kept as generic`, b.card)
-    const ref = team(b.team?.id, b.team?.name)
-    if (ref) event.team = ref
-    const player = playerRef(b.player)
-    if (player) event.player = player
-    if (opts.includeRaw) event.raw = b
-    drafts.push({ event })
+    } else ctx.warn(`${field}.card`, `unknown card "${b.card}": kept as generic`, b.card)
+    withPeople(ctx, event, { team: ctx.team(b.team?.id, b.team?.name), player: b.player }, b)
+    return { event }
   })
+}
 
-  const subs = m.substitutions ?? []
+function substitutionDrafts(ctx: MatchContext): Draft[] {
+  const subs = ctx.m.substitutions ?? []
   const subKeys = withOccurrences(
     subs.map((s) => `subst:${refKey(s.team)}:${refKey(s.playerOut)}:${s.minute ?? '-'}`),
     subs.map((s) => JSON.stringify(s)),
   )
-  subs.forEach((s, i) => {
+  return subs.map((s, i) => {
     const key = subKeys[i]!
-    const event = base(
+    const event = ctx.base(
       key,
-      placeItem(s.minute, undefined, `substitutions[${i}]`),
+      ctx.placeItem(s.minute, undefined, `substitutions[${i}]`),
       300 + hashRank(key, 50),
       'SUBSTITUTION',
     )
     event.type = 'substitution'
-    const ref = team(s.team?.id, s.team?.name)
-    if (ref) event.team = ref
-    const off = playerRef(s.playerOut)
-    if (off) event.player = off
-    const on = playerRef(s.playerIn)
-    if (on) event.relatedPlayer = on
-    if (opts.includeRaw) event.raw = s
-    drafts.push({ event })
+    const team = ctx.team(s.team?.id, s.team?.name)
+    withPeople(ctx, event, { team, player: s.playerOut, related: s.playerIn }, s)
+    return { event }
   })
+}
 
-  drafts.push(...shootoutKicks(m, teams, sideOf, opts, warn, base))
+type Person = Parameters<typeof playerRef>[0]
 
-  // Goals the arrays do not (yet) list: the free tier, or a score updated before its goal.
-  if (teams) {
-    const total = matchScore(m)
-    const listed = { home: 0, away: 0 }
-    for (const d of drafts) if (d.credited && d.event.period < 5) listed[d.credited]++
-    for (const side of ['home', 'away'] as const) {
-      const count = total[side]
-      if (count === undefined || count <= listed[side]) continue
-      for (let n = listed[side] + 1; n <= count; n++) {
-        const place = inferredPlace(n, side, m, prev, clock)
-        const key = `score:${side}:${n}`
-        const event = base(key, place, 150 + n, 'score_change')
-        event.type = 'shot'
-        event.result = 'goal'
-        event.team = { ...teams[side], side }
-        drafts.push({ event, credited: side })
-      }
+/** Sets who an item is about (team, player, related player, as far as given) and, when asked, its raw item. */
+function withPeople(
+  ctx: MatchContext,
+  event: MatchEvent,
+  people: { team: TeamRef | undefined; player: Person; related?: Person },
+  raw: unknown,
+): void {
+  if (people.team) event.team = people.team
+  const player = playerRef(people.player)
+  if (player) event.player = player
+  const related = playerRef(people.related)
+  if (related) event.relatedPlayer = related
+  if (ctx.opts.includeRaw) event.raw = raw
+}
+
+/** Goals the arrays do not (yet) list: the free tier, or a score updated before its goal. */
+function unlistedGoals(ctx: MatchContext, prev: Match | undefined, drafts: readonly Draft[]): Draft[] {
+  const { teams, m } = ctx
+  if (!teams) return []
+  const out: Draft[] = []
+  const total = matchScore(m)
+  const listed = { home: 0, away: 0 }
+  for (const d of drafts) if (d.credited && d.event.period < 5) listed[d.credited]++
+  for (const side of ['home', 'away'] as const) {
+    const count = total[side]
+    if (count === undefined || count <= listed[side]) continue
+    for (let n = listed[side] + 1; n <= count; n++) {
+      const place = inferredPlace(n, side, m, prev, ctx.clock)
+      const key = `score:${side}:${n}`
+      const event = ctx.base(key, place, 150 + n, 'score_change')
+      event.type = 'shot'
+      event.result = 'goal'
+      event.team = { ...teams[side], side }
+      out.push({ event, credited: side })
     }
   }
-
-  drafts.sort((a, b) => a.event.seq - b.event.seq)
-  const score = { home: 0, away: 0 }
-  for (const d of drafts) {
-    if (!d.credited || d.event.period === 5) continue
-    score[d.credited]++
-    d.event.score = { ...score }
-  }
-  const events = drafts.map((d) => d.event)
-  events.push(...statusEvents(m, matchId, status, duration, extraTime, clock, lastTimes(events), warn))
-  return events.sort((a, b) => a.seq - b.seq)
-}
-
-function named(id: string, name: string | null | undefined): { id: string; name?: string } {
-  return name ? { id, name } : { id }
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
+  return out
 }
 
 function goalTime(g: { minute?: number | undefined; injuryTime?: number | null | undefined }): number {

@@ -1,4 +1,9 @@
 export {
+  createStatsPerformClient,
+  type StatsPerformClient,
+  type StatsPerformClientOptions,
+} from './client.js'
+export {
   OPTA_BODY_PARTS,
   OPTA_CARDS,
   OPTA_EVENT_TYPES,
@@ -20,8 +25,3 @@ export { type OptaF7, readOptaF7 } from './parse-f7.js'
 export { parseOptaF24 } from './parse-f24.js'
 export { parseStatsPerformMA3 } from './parse-ma3.js'
 export { createOptaPushHandler, type OptaPushHandlerOptions } from './push-handler.js'
-export {
-  createStatsPerformClient,
-  type StatsPerformClient,
-  type StatsPerformClientOptions,
-} from './statsperform-client.js'

@@ -205,11 +205,6 @@ export const OPTA_RECEIVING_TYPES: readonly number[] = [1, 2, 3, 8, 12, 13, 14, 
 /** Pass (and offside pass) type ids: a goal's assist is the pass its qualifier 55 points at. */
 export const OPTA_PASS_TYPES: readonly number[] = [1, 2]
 
-/** Minute on the match clock at which each period starts (Opta's `min` keeps counting). */
-export const OPTA_PERIOD_START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const
-/** Minute at which each period's regular time ends: a later `min` is added time. No added time in period 5. */
-export const OPTA_PERIOD_END_MINUTE = { 1: 45, 2: 90, 3: 105, 4: 120 } as const
-
 /**
  * Goal-mouth z (qualifier 103) is in Opta units where the crossbar is at 38; kloppy scales it to the metric
  * goal (2.44 m high), and so does MatchEvent `endZ`: metres = z × 2.44 / 38.

@@ -1,5 +1,6 @@
 import { ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
+import { ADDED_TIME_AFTER, PERIOD_START_MINUTE } from '../../event/clock.js'
 import type { Card, EventResult, EventType, Period, Side } from '../../event/enums.js'
 import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
@@ -18,9 +19,7 @@ import {
   OPTA_GOAL_MOUTH_Z_TO_METRES,
   OPTA_GOAL_TYPE,
   OPTA_PASS_TYPES,
-  OPTA_PERIOD_END_MINUTE,
   OPTA_PERIOD_END_TYPE,
-  OPTA_PERIOD_START_MINUTE,
   OPTA_PERIOD_START_TYPE,
   OPTA_PLAYER_OFF_TYPE,
   OPTA_PLAYER_ON_TYPE,
@@ -105,8 +104,9 @@ const BALL_TOUCH = OPTA_BALL_TOUCH_TYPE
 const CHALLENGE = OPTA_CHALLENGE_TYPE
 const Z_TO_METRES = OPTA_GOAL_MOUTH_Z_TO_METRES
 const [COORD_MIN, COORD_MAX] = OPTA_COORDINATE_RANGE
-const START_MINUTE: readonly number[] = [0, ...Object.values(OPTA_PERIOD_START_MINUTE)]
-const END_MINUTE: readonly (number | undefined)[] = [undefined, ...Object.values(OPTA_PERIOD_END_MINUTE)]
+// The match clock by period (Opta's `min` keeps counting: a `min` past a period's end is added time).
+const START_MINUTE: readonly number[] = [0, ...Object.values(PERIOD_START_MINUTE)]
+const END_MINUTE = ADDED_TIME_AFTER
 const canonicalX = toCanonicalX
 const canonicalY = toCanonicalY
 
@@ -269,17 +269,111 @@ function normaliseOne(
   // A deletion outside the match periods (MA3 parks some in period 16) sits at the start of period 1.
   const period = (inMatch ? e.periodId : 1) as Period
   const mapping = typeId >= 0 ? TYPES[typeId] : undefined
+  const { type, result, card, related, end, endZ, mirrored, version, time } = resolve(
+    { events, i, ctx, next, partner, byTeamSeq },
+    typeId,
+    mapping,
+  )
+
+  // Times: since the period's start (never negative, as kloppy), else from the match clock.
+  let ms: number
+  if (!inMatch) ms = 0
+  else {
+    const start = starts[period]
+    if (start !== undefined) ms = time > start ? Math.round(time - start) : 0
+    else ms = Math.max(0, (e.min - START_MINUTE[period]!) * 60 + e.sec) * 1000
+  }
+  const periodEnd = inMatch ? END_MINUTE[period] : undefined
+  const event: MatchEvent = {
+    id: `${ctx.provider}:${ctx.matchId}:${e.id}`,
+    provider: ctx.provider,
+    providerEventId: e.id,
+    matchId: ctx.matchId,
+    seq: 0,
+    version,
+    deleted,
+    type,
+    result,
+    period,
+    periodTime: ms / 1000,
+    minute: periodEnd !== undefined && e.min > periodEnd ? periodEnd : e.min,
+    second: e.sec,
+    timestamp: new Date(time).toISOString(),
+    providerType: typeId >= 0 ? String(typeId) : String(e.typeId),
+  }
+  if (periodEnd !== undefined && e.min > periodEnd) event.addedTime = e.min - periodEnd
+  if (e.teamId !== undefined) event.team = teamRef(ctx, e)
+  if (e.playerId !== undefined) event.player = playerRef(ctx, e)
+  if (related !== undefined && events[related]!.playerId !== undefined) {
+    event.relatedPlayer = playerRef(ctx, events[related]!)
+  }
+
+  // Location: none for types Opta sends without one, nor for a deletion's (0, 0) placeholder.
+  const x = e.x
+  const y = e.y
+  if (x !== undefined && y !== undefined && mapping?.spatial !== false && !(deleted && x === 0 && y === 0)) {
+    event.x = toPitchX(mirrored ? 100 - x : x)
+    event.y = toPitchY(mirrored ? 100 - y : y)
+  }
+  if (end !== undefined) {
+    event.endX = toPitchX(mirrored ? 100 - end[0] : end[0])
+    event.endY = toPitchY(mirrored ? 100 - end[1] : end[1])
+    if (endZ !== undefined) event.endZ = endZ > 0 ? endZ * Z_TO_METRES : 0
+  }
+  if (type === 'pass' || type === 'shot' || type === 'clearance' || type === 'goalkeeper') {
+    const setPiece = firstOf(e, SET_PIECES)
+    if (setPiece !== undefined) event.setPiece = setPiece
+  }
+  // On every type that carries a body-part qualifier: an interception or a ball touch by head, a tackle…
+  const bodyPart = firstOf(e, BODY_PARTS)
+  if (bodyPart !== undefined) event.bodyPart = bodyPart
+  if (card !== undefined) event.card = card
+  if (ctx.includeRaw) event.raw = e.raw
+  return { event, ms }
+}
+
+/** What `normaliseOne` reads around an event: the match's events and the links between them. */
+interface Neighbours {
+  events: readonly OptaRawEvent[]
+  i: number
+  ctx: OptaMatchContext
+  next: Int32Array
+  partner: Int32Array
+  byTeamSeq: ReadonlyMap<string, number>
+}
+
+/** An event's type as its mapping resolves it (kloppy's rules), with what the rules take from its neighbours. */
+interface Resolved {
+  type: EventType
+  result: EventResult | null
+  card: Card | undefined
+  /** The index of the event whose player is relatedPlayer. */
+  related: number | undefined
+  /** Opta units, in the acting team's frame. */
+  end: [number, number] | undefined
+  /** Opta goal-mouth units. */
+  endZ: number | undefined
+  /** Own goal: kloppy turns the start and end round. */
+  mirrored: boolean
+  version: number
+  time: number
+}
+
+/** The mapping's `resolve` rule for one event (the parser's switch table). */
+function resolve(n: Neighbours, typeId: number, mapping: OptaTypeMapping | undefined): Resolved {
+  const { events, i, ctx, next, partner, byTeamSeq } = n
+  const e = events[i]!
   let type: EventType = mapping === undefined ? 'generic' : mapping.type
   let result: EventResult | null = null
   let card: Card | undefined
-  let related: number | undefined // index of the event whose player is relatedPlayer
-  let end: [number, number] | undefined // Opta units, in the acting team's frame
-  let endZ: number | undefined // Opta goal-mouth units
-  let mirrored = false // own goal: kloppy turns the start and end round
+  let related: number | undefined
+  let end: [number, number] | undefined
+  let endZ: number | undefined
+  let mirrored = false
   let version = e.version
   let time = e.time
   const outcome = e.outcome
-  const live = !deleted // neighbour-based rules (kloppy's) only make sense for live events
+  const live = e.typeId !== DELETED // neighbour-based rules (kloppy's) only make sense for live events
 
   switch (mapping?.resolve) {
     case 'pass': {
@@ -389,62 +483,7 @@ function normaliseOne(
     default:
       break
   }
-
-  // Times: since the period's start (never negative, as kloppy), else from the match clock.
-  let ms: number
-  if (!inMatch) ms = 0
-  else {
-    const start = starts[period]
-    if (start !== undefined) ms = time > start ? Math.round(time - start) : 0
-    else ms = Math.max(0, (e.min - START_MINUTE[period]!) * 60 + e.sec) * 1000
-  }
-  const periodEnd = inMatch ? END_MINUTE[period] : undefined
-  const event: MatchEvent = {
-    id: `${ctx.provider}:${ctx.matchId}:${e.id}`,
-    provider: ctx.provider,
-    providerEventId: e.id,
-    matchId: ctx.matchId,
-    seq: 0,
-    version,
-    deleted,
-    type,
-    result,
-    period,
-    periodTime: ms / 1000,
-    minute: periodEnd !== undefined && e.min > periodEnd ? periodEnd : e.min,
-    second: e.sec,
-    timestamp: new Date(time).toISOString(),
-    providerType: typeId >= 0 ? String(typeId) : String(e.typeId),
-  }
-  if (periodEnd !== undefined && e.min > periodEnd) event.addedTime = e.min - periodEnd
-  if (e.teamId !== undefined) event.team = teamRef(ctx, e)
-  if (e.playerId !== undefined) event.player = playerRef(ctx, e)
-  if (related !== undefined && events[related]!.playerId !== undefined) {
-    event.relatedPlayer = playerRef(ctx, events[related]!)
-  }
-
-  // Location: none for types Opta sends without one, nor for a deletion's (0, 0) placeholder.
-  const x = e.x
-  const y = e.y
-  if (x !== undefined && y !== undefined && mapping?.spatial !== false && !(deleted && x === 0 && y === 0)) {
-    event.x = toPitchX(mirrored ? 100 - x : x)
-    event.y = toPitchY(mirrored ? 100 - y : y)
-  }
-  if (end !== undefined) {
-    event.endX = toPitchX(mirrored ? 100 - end[0] : end[0])
-    event.endY = toPitchY(mirrored ? 100 - end[1] : end[1])
-    if (endZ !== undefined) event.endZ = endZ > 0 ? endZ * Z_TO_METRES : 0
-  }
-  if (type === 'pass' || type === 'shot' || type === 'clearance' || type === 'goalkeeper') {
-    const setPiece = firstOf(e, SET_PIECES)
-    if (setPiece !== undefined) event.setPiece = setPiece
-  }
-  // On every type that carries a body-part qualifier: an interception or a ball touch by head, a tackle…
-  const bodyPart = firstOf(e, BODY_PARTS)
-  if (bodyPart !== undefined) event.bodyPart = bodyPart
-  if (card !== undefined) event.card = card
-  if (ctx.includeRaw) event.raw = e.raw
-  return { event, ms }
+  return { type, result, card, related, end, endZ, mirrored, version, time }
 }
 
 /**

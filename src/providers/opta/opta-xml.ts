@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { ProviderPayloadError } from '../../errors.js'
+import { decodeText } from '../payload.js'
 import { checkXmlBounds, type DocumentBounds } from './document-bounds.js'
 
 /** A parsed XML element: attributes under `$`, child elements by tag name, text under `#text`. */
@@ -46,22 +47,9 @@ const parser = new XMLParser({
   jPath: false,
 })
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
-
 /** Bytes or text as text: UTF-8 only (as Opta sends it), without a byte-order mark. */
-export function decodeText(provider: string, input: unknown, field: string): string {
-  let text: string
-  if (typeof input === 'string') text = input
-  else if (input instanceof Uint8Array) {
-    try {
-      text = decoder.decode(input) // strips a UTF-8 BOM
-    } catch {
-      throw new ProviderPayloadError(provider, field, 'not valid UTF-8')
-    }
-  } else {
-    throw new ProviderPayloadError(provider, field, `expected XML text or bytes, got ${describe(input)}`)
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+export function decodeXmlText(provider: string, input: unknown, field: string): string {
+  return decodeText(provider, input, field, 'XML text or bytes')
 }
 
 /**
@@ -209,22 +197,4 @@ function isSpace(c: number): boolean {
 function shorten(message: string): string {
   const line = message.split('\n')[0] ?? ''
   return line.length > 120 ? `${line.slice(0, 117)}…` : line
-}
-
-/** A short, safe description of a bad value for an error message (never throws, never huge). */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (missing)'
-  if (value === null) return 'null'
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`
-  if (value instanceof Uint8Array) return `${value.length} bytes`
-  let text: string | undefined
-  try {
-    text = JSON.stringify(value)
-  } catch {
-    text = undefined
-  }
-  if (text === undefined) return Array.isArray(value) ? 'an array' : `a ${typeof value}`
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }

@@ -1,6 +1,7 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { checkedOptions } from '../options.js'
+import { describe } from '../payload.js'
 import { label, normaliseOptaEvents, type OptaMatchContext, type OptaRawEvent } from './normalise-opta.js'
 import { type OptaF24Options, OptaF24OptionsSchema } from './opta-options.js'
 import { parseOptaTime } from './opta-time.js'
@@ -8,15 +9,15 @@ import {
   assertComplete,
   attrs,
   countElements,
-  decodeText,
-  describe,
+  decodeXmlText,
   parseXmlDocument,
   type XmlElement,
 } from './opta-xml.js'
 import { emptyMatchInfo, type OptaF7, readF7 } from './parse-f7.js'
-import { readEventCore, toId, toInteger } from './read-fields.js'
+import { type FieldFailure, fieldFailure, readEventCore, toId, toInteger } from './read-fields.js'
 
 const PROVIDER = 'opta'
+const fail: FieldFailure = fieldFailure(PROVIDER)
 const DEFAULT_OPTIONS = OptaF24OptionsSchema.parse({})
 const qualifierLabel = (id: number) => `Q(qualifier_id=${id})`
 
@@ -31,7 +32,7 @@ const qualifierLabel = (id: number) => `Q(qualifier_id=${id})`
  */
 export function parseOptaF24(xml: string | Uint8Array, options?: OptaF24Options): MatchEvent[] {
   const opts = options === undefined ? DEFAULT_OPTIONS : checkOptions(options)
-  const text = decodeText(PROVIDER, xml, '(body)')
+  const text = decodeXmlText(PROVIDER, xml, '(body)')
   const [root, games] = parseXmlDocument(PROVIDER, text, '(body)', opts)
   if (root !== 'Games') throw new ProviderPayloadError(PROVIDER, '(root)', wrongRoot(root))
   assertComplete(PROVIDER, text, root, '(body)')
@@ -234,8 +235,4 @@ function readEvent(value: unknown, index: number): OptaRawEvent {
     qValues,
     raw: element,
   }
-}
-
-function fail(at: string, field: string, value: unknown, expected: string): never {
-  throw new ProviderPayloadError(PROVIDER, `${at}.${field}`, `expected ${expected}, got ${describe(value)}`)
 }

@@ -7,7 +7,7 @@ import {
   asElement,
   assertComplete,
   attrs,
-  decodeText,
+  decodeXmlText,
   parseXmlDocument,
   textOf,
   type XmlElement,
@@ -71,7 +71,7 @@ export function emptyMatchInfo(): OptaMatchInfo {
  */
 export function readF7(input: unknown, bounds: DocumentBounds = DEFAULT_DOCUMENT_BOUNDS): OptaMatchInfo {
   const field = 'f7'
-  const text = decodeText('opta', input, field)
+  const text = decodeXmlText('opta', input, field)
   const [root, feed] = parseXmlDocument('opta', text, field, bounds)
   if (root !== 'SoccerFeed') {
     const hint = root === 'Games' ? ' (this is an F24: pass it as the first argument)' : ''

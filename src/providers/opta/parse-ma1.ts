@@ -1,15 +1,8 @@
 import { ProviderPayloadError } from '../../errors.js'
+import { describe, parseJsonText } from '../payload.js'
 import { checkJsonBounds, DEFAULT_DOCUMENT_BOUNDS, type DocumentBounds } from './document-bounds.js'
 import { parseOptaTime } from './opta-time.js'
-import {
-  asElement,
-  attrs,
-  decodeText,
-  describe,
-  parseXmlDocument,
-  textOf,
-  type XmlElement,
-} from './opta-xml.js'
+import { asElement, attrs, decodeXmlText, parseXmlDocument, textOf, type XmlElement } from './opta-xml.js'
 import { emptyMatchInfo, type OptaMatchInfo, sideOf } from './parse-f7.js'
 import { toId, toInteger } from './read-fields.js'
 
@@ -26,18 +19,16 @@ export function decodeStatsPerform(
   bounds: DocumentBounds,
 ): { json: unknown } | { xml: string } {
   if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array)) return { json: input }
-  const text = decodeText(PROVIDER, input, field)
+  const text = decodeXmlText(PROVIDER, input, field)
   let i = 0
   while (i < text.length && text.charCodeAt(i) <= 32) i++
   if (text.charCodeAt(i) === 60) return { xml: text } // '<'
   checkJsonBounds(PROVIDER, text, field, bounds)
-  try {
-    return { json: JSON.parse(text) }
-  } catch (error) {
-    throw new ProviderPayloadError(PROVIDER, field, `not valid JSON or XML (${(error as Error).message})`, {
-      cause: error,
-    })
-  }
+  return { json: parseJsonText(PROVIDER, text, field, notJsonOrXml) }
+}
+
+function notJsonOrXml(_text: string, error: unknown): string {
+  return `not valid JSON or XML (${(error as Error).message})`
 }
 
 /**

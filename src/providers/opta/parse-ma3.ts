@@ -1,6 +1,7 @@
 import { ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { checkedOptions } from '../options.js'
+import { describe } from '../payload.js'
 import type { DocumentBounds } from './document-bounds.js'
 import { label, normaliseOptaEvents, type OptaMatchContext, type OptaRawEvent } from './normalise-opta.js'
 import { type StatsPerformMA3Options, StatsPerformMA3OptionsSchema } from './opta-options.js'
@@ -10,7 +11,6 @@ import {
   assertComplete,
   attrs,
   countElements,
-  describe,
   parseXmlDocument,
   type XmlElement,
 } from './opta-xml.js'
@@ -24,9 +24,10 @@ import {
   unwrapMatch,
   xmlOrJson,
 } from './parse-ma1.js'
-import { readEventCore, toId, toInteger } from './read-fields.js'
+import { type FieldFailure, fieldFailure, readEventCore, toId, toInteger } from './read-fields.js'
 
 const PROVIDER = 'statsperform'
+const fail: FieldFailure = fieldFailure(PROVIDER)
 const DEFAULT_OPTIONS = StatsPerformMA3OptionsSchema.parse({})
 const qualifierLabel = (id: number) => `qualifier(qualifierId=${id})`
 type Json = Readonly<Record<string, unknown>>
@@ -265,8 +266,4 @@ function optionalId(at: string, field: string, value: unknown, expected: string)
   const id = toId(value)
   if (id === undefined) fail(at, field, value, expected)
   return id
-}
-
-function fail(at: string, field: string, value: unknown, expected: string): never {
-  throw new ProviderPayloadError(PROVIDER, `${at}.${field}`, `expected ${expected}, got ${describe(value)}`)
 }

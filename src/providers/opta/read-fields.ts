@@ -1,5 +1,17 @@
 // Field readers shared by the F24, F7, MA3 and MA1 readers: XML attributes arrive as strings, MA3 JSON as
 // numbers and strings; both are converted here, strictly (an empty or padded string is not a number).
+import { unexpected } from '../payload.js'
+
+/** Throws `<at>.<field>: expected <expected>, got <value>` as a feed's payload error. */
+export type FieldFailure = (at: string, field: string, value: unknown, expected: string) => never
+
+/**
+ * A feed's thrower for an event field that does not hold what it should. Declare it with its type
+ * (`const fail: FieldFailure = fieldFailure(PROVIDER)`) so that TypeScript knows a call never returns.
+ */
+export function fieldFailure(provider: string): FieldFailure {
+  return (at, field, value, expected) => unexpected(provider, `${at}.${field}`, value, expected)
+}
 
 /** A whole number from a JSON number or a decimal string; NaN when it is neither. */
 export function toInteger(value: unknown): number {

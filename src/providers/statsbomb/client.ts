@@ -2,7 +2,7 @@ import { MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { createHttpTransport, type HttpRetryOptions, type HttpTimeouts } from '../../http/index.js'
 import type { Source } from '../../pipeline/contracts.js'
-import { createPollingSource } from '../snapshot.js'
+import { createPollingSource } from '../polling/polling-source.js'
 import { parseStatsBombEvents } from './parse-events.js'
 
 export interface StatsBombClientOptions {

@@ -14,9 +14,5 @@ export {
   type StatsBombTypeMapping,
 } from './map-statsbomb.js'
 export { parseStatsBombEvents } from './parse-events.js'
-export {
-  StatsBombLineupsSchema,
-  type StatsBombLineupTeam,
-  type StatsBombParseOptions,
-  StatsBombParseOptionsSchema,
-} from './statsbomb-options.js'
+export { type StatsBombParseOptions, StatsBombParseOptionsSchema } from './statsbomb-options.js'
+export { StatsBombLineupsSchema, type StatsBombLineupTeam } from './wire.js'

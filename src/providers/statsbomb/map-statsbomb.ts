@@ -197,9 +197,6 @@ export const STATSBOMB_XY_FIDELITY_TYPES: readonly number[] = [30, 43, 14]
 export const STATSBOMB_SHOT_TYPE = 16
 export const STATSBOMB_STARTING_XI_TYPE = 35
 
-/** First minute of each period on StatsBomb's match clock, and the minute after which time is added. */
-export const STATSBOMB_PERIOD_END_MINUTE = { 1: 45, 2: 90, 3: 105, 4: 120 } as const
-
 /**
  * StatsBomb's goal is 2.66 yd high on its 120 x 80 pitch (kloppy's ImperialPitchDimensions) and 2.44 m on
  * the metric one: a shot end height is scaled by that ratio, as kloppy does.

@@ -1,5 +1,6 @@
 import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
 import { formatPath, rawProblem, textProblem, tooLarge } from '../../event/bounds.js'
+import { ADDED_TIME_AFTER } from '../../event/clock.js'
 import type { BodyPart, Card, EventResult, EventType, SetPiece, Side } from '../../event/enums.js'
 import { matchEventIdPrefix } from '../../event/ids.js'
 import {
@@ -13,6 +14,7 @@ import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { statsBombCellCentre, toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
 import { checkedOptions } from '../options.js'
+import { describe } from '../payload.js'
 import {
   STATSBOMB_BODY_PARTS,
   STATSBOMB_CARDS,
@@ -27,7 +29,6 @@ import {
   STATSBOMB_KEEPER_SWEEPER_CLAIM,
   STATSBOMB_KEEPER_SWEEPER_CLEAR,
   STATSBOMB_PASS_OUTCOMES,
-  STATSBOMB_PERIOD_END_MINUTE,
   STATSBOMB_SET_PIECES,
   STATSBOMB_SHOT_OUTCOMES,
   STATSBOMB_SHOT_TYPE,
@@ -36,7 +37,7 @@ import {
   STATSBOMB_Z_TO_METRES,
   type StatsBombTypeMapping,
 } from './map-statsbomb.js'
-import { decodeJson, readStatsBombLineups, type StatsBombNames } from './parse-lineups.js'
+import { decodeStatsBombJson, readStatsBombLineups, type StatsBombNames } from './parse-lineups.js'
 import { type StatsBombParseOptions, StatsBombParseOptionsSchema } from './statsbomb-options.js'
 
 type Json = { readonly [key: string]: unknown }
@@ -62,14 +63,8 @@ const GOALKEEPER_TYPES = byId<GoalkeeperRule>(STATSBOMB_GOALKEEPER_TYPES)
 const SET_PIECES = byId<SetPiece>(STATSBOMB_SET_PIECES)
 const BODY_PARTS = byId<BodyPart>(STATSBOMB_BODY_PARTS)
 const CARDS = byId<Card>(STATSBOMB_CARDS)
-const PERIOD_END: readonly (number | undefined)[] = [
-  undefined,
-  STATSBOMB_PERIOD_END_MINUTE[1],
-  STATSBOMB_PERIOD_END_MINUTE[2],
-  STATSBOMB_PERIOD_END_MINUTE[3],
-  STATSBOMB_PERIOD_END_MINUTE[4],
-  undefined, // the shoot-out has no added time
-]
+// The minute after which time is added, by period (none in the shoot-out).
+const PERIOD_END = ADDED_TIME_AFTER
 const [XY_TYPE_A, XY_TYPE_B, XY_TYPE_C] = STATSBOMB_XY_FIDELITY_TYPES as [number, number, number]
 const HANDS: readonly number[] = [35, 39, 41]
 const HEAD_OR_FOOT: readonly number[] = [37, 38, 40]
@@ -150,7 +145,7 @@ function checkOptions(options: StatsBombParseOptions | undefined) {
 }
 
 function readEvents(events: unknown): unknown[] {
-  const body = decodeJson(events, 'events')
+  const body = decodeStatsBombJson(events, 'events')
   if (Array.isArray(body)) return body
   throw new ProviderPayloadError(PROVIDER, 'events', notAnArray(body))
 }
@@ -866,20 +861,4 @@ function fail(i: number, item: unknown, field: string, reason: string): never {
 function checkText(i: number, item: unknown, field: string, text: string, max: number): void {
   const problem = textProblem(text, max)
   if (problem !== undefined) fail(i, item, field, problem)
-}
-
-/** A short, safe description of a bad value for an error message (never throws, never huge). */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (missing)'
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`
-  let text: string | undefined
-  try {
-    text = JSON.stringify(value)
-  } catch {
-    text = undefined
-  }
-  if (text === undefined) return Array.isArray(value) ? 'an array' : `a ${typeof value}`
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }

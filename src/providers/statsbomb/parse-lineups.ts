@@ -1,5 +1,6 @@
 import { ProviderPayloadError } from '../../errors.js'
-import { StatsBombLineupsSchema } from './statsbomb-options.js'
+import { decodeJson, formatPath } from '../payload.js'
+import { StatsBombLineupsSchema } from './wire.js'
 
 /** What the events parser takes from a lineups file: names by StatsBomb id (as a string). */
 export interface StatsBombNames {
@@ -7,14 +8,12 @@ export interface StatsBombNames {
   players: Map<string, string>
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
-
 /**
  * Reads a v4 lineups file (old format, or the newer one with `cards` and `positions`). Player names are
  * `player_nickname ?? player_name`: the name the public knows, as StatsBomb's own viewers show it.
  */
 export function readStatsBombLineups(input: string | Uint8Array | unknown[]): StatsBombNames {
-  const body = decodeJson(input, 'lineups')
+  const body = decodeStatsBombJson(input, 'lineups')
   const parsed = StatsBombLineupsSchema.safeParse(body)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -32,24 +31,8 @@ export function readStatsBombLineups(input: string | Uint8Array | unknown[]): St
 }
 
 /** Bytes or text to a JSON value; an already parsed value passes through. Errors name `field`. */
-export function decodeJson(input: unknown, field: string): unknown {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input
-  let text: string
-  if (typeof input === 'string') {
-    // A byte-order mark survives reading a file as text; TextDecoder drops it from bytes itself.
-    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
-  } else {
-    try {
-      text = decoder.decode(input)
-    } catch {
-      throw new ProviderPayloadError('statsbomb', field, 'not valid UTF-8')
-    }
-  }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new ProviderPayloadError('statsbomb', field, unparsable(text, error))
-  }
+export function decodeStatsBombJson(input: unknown, field: string): unknown {
+  return decodeJson('statsbomb', input, field, unparsable)
 }
 
 function unparsable(text: string, error: unknown): string {
@@ -59,11 +42,4 @@ function unparsable(text: string, error: unknown): string {
   }
   if (start === '') return 'empty: expected a StatsBomb JSON array'
   return `not valid JSON (${(error as Error).message})`
-}
-
-function formatPath(root: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}.${String(p)}`),
-    root,
-  )
 }

@@ -1,9 +1,9 @@
+// What a user passes to parseStatsBombEvents (the options schema). The wire schemas are in wire.ts.
 import { z } from 'zod'
-import { MATCH_ID_MAX_LENGTH, NAME_MAX_LENGTH } from '../../event/limits.js'
+import { MATCH_ID_MAX_LENGTH } from '../../event/limits.js'
 import { storableText } from '../../event/schema.js'
 
 const id = z.union([z.string().min(1), z.int()]).transform(String)
-const name = storableText(NAME_MAX_LENGTH)
 
 /**
  * Options of parseStatsBombEvents. `matchId` is required: a StatsBomb event file does not carry its match id
@@ -20,23 +20,3 @@ export const StatsBombParseOptionsSchema = z.object({
   includeRaw: z.boolean().default(false),
 })
 export type StatsBombParseOptions = z.input<typeof StatsBombParseOptionsSchema>
-
-const playerId = z.union([z.int(), z.string().min(1)])
-
-/**
- * One team of a StatsBomb lineups file. Only what matchfeed reads is checked; the newer format's `cards`,
- * `positions`, `country`, … pass through unread.
- */
-export const StatsBombLineupTeamSchema = z.object({
-  team_id: playerId,
-  team_name: name,
-  lineup: z.array(
-    z.object({
-      player_id: playerId,
-      player_name: name,
-      player_nickname: name.nullish(),
-    }),
-  ),
-})
-export type StatsBombLineupTeam = z.input<typeof StatsBombLineupTeamSchema>
-export const StatsBombLineupsSchema = z.array(StatsBombLineupTeamSchema)

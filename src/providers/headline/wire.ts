@@ -1,4 +1,4 @@
-// Field schemas the two headline providers (API-Football, Football-Data) share. The bounds keep a corrupt
+// Wire field schemas the two headline providers (API-Football, Football-Data) share. The bounds keep a corrupt
 // number from becoming millions of goal events, an impossible clock or an unrepresentable date: a value past
 // them is a ProviderPayloadError, not a hang.
 import { z } from 'zod'

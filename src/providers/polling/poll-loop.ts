@@ -4,10 +4,48 @@ import type { MatchEvent } from '../../event/schema.js'
 import { ProviderHttpError } from '../../http/errors.js'
 import type { RateLimitState } from '../../http/rate-limit.js'
 import type { Source } from '../../pipeline/contracts.js'
-import type { EventLedger } from './event-ledger.js'
-import type { RequestBudget } from './poll-budget.js'
-import { iso, type PollClock } from './poll-clock.js'
-import { type HeadlinePollerOptionsSchema, MINUTE } from './poller-options.js'
+import type { DiffRules } from '../snapshot.js'
+import { EventLedger } from './event-ledger.js'
+import { type BudgetSnapshot, type PlanLimits, RequestBudget } from './poll-budget.js'
+import { iso, MINUTE, type PollClock, systemClock } from './poll-clock.js'
+import type { HeadlinePollerOptionsSchema } from './poller-options.js'
+import { type NextPoll, nextPollOf, type TrackedMatch } from './tracked-match.js'
+
+/** What every poller starts from: its clock, a request budget for its plan, and its ledger. */
+export interface PollerParts {
+  clock: PollClock
+  budget: RequestBudget
+  ledger: EventLedger
+  /** A poller's own report over the matches it follows. */
+  report(tracked: ReadonlyMap<string, TrackedMatch>): PollerReport
+}
+
+/** What a poller tells about itself (health endpoints, dashboards). */
+export interface PollerReport {
+  /** Requests used and left, per minute and per day, and the spacing kept now. */
+  budget(): BudgetSnapshot
+  /** Each followed match and when it is polled next. */
+  nextPolls(): NextPoll[]
+}
+
+/** A poller's parts, its plan given by name (one of `plans`) or as limits; `rules` diff its snapshots. */
+export function pollerParts<P extends string>(
+  options: { clock?: PollClock | undefined; plan: P | PlanLimits },
+  plans: Readonly<Record<P, PlanLimits>>,
+  rules: DiffRules,
+): PollerParts {
+  const clock = options.clock ?? systemClock
+  const budget = new RequestBudget(typeof options.plan === 'string' ? plans[options.plan] : options.plan)
+  return {
+    clock,
+    budget,
+    ledger: new EventLedger(rules),
+    report: (tracked) => ({
+      budget: () => budget.snapshot(clock.now()),
+      nextPolls: () => [...tracked.values()].map((t) => nextPollOf(t, clock.now())),
+    }),
+  }
+}
 
 /** A poll's outcome: the batch to emit, and the state changes to make once `emit` accepted it. */
 export interface PollResult {

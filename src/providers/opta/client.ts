@@ -5,10 +5,11 @@ import {
   createHttpTransport,
   type HttpRetryOptions,
   type HttpTimeouts,
+  type HttpTransport,
   ProviderHttpError,
 } from '../../http/index.js'
 import type { Source } from '../../pipeline/contracts.js'
-import { createPollingSource } from '../snapshot.js'
+import { createPollingSource } from '../polling/polling-source.js'
 import { parseStatsPerformMA3 } from './parse-ma3.js'
 
 export interface StatsPerformClientOptions {
@@ -60,6 +61,71 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
     baseUrl: options.oauthUrl ?? 'https://oauth.performgroup.com/oauth/token',
     ...common,
   })
+  const tokens = oauthTokens(options, oauth, now)
+
+  async function feed(path: string, fixtureId: string, signal?: AbortSignal): Promise<unknown> {
+    const url = `${path}/${encodeURIComponent(options.outletKey)}/${encodeURIComponent(fixtureId)}`
+    const call = async () => {
+      const bearer = await tokens.get()
+      return feeds.getJson(url, {
+        query: { _rt: 'b', _fmt: 'json' },
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : undefined,
+        signal,
+      })
+    }
+    try {
+      return (await call()).data
+    } catch (error) {
+      // A token revoked or expired early: renew once and try again.
+      if (!(error instanceof ProviderHttpError) || error.status !== 401 || !options.secretKey) throw error
+      tokens.drop()
+      return (await call()).data
+    }
+  }
+
+  const getMatchEvents = (fixtureId: string, signal?: AbortSignal) => feed('matchevent', fixtureId, signal)
+  const getMatch = (fixtureId: string, signal?: AbortSignal) => feed('match', fixtureId, signal)
+  const fetchMatch = async (fixtureId: string, signal?: AbortSignal) =>
+    parseStatsPerformMA3((await getMatchEvents(fixtureId, signal)) as object)
+
+  return {
+    getMatchEvents,
+    getMatch,
+    fetchMatch,
+    pollMatch(fixtureId, pollOptions = {}) {
+      let played = false
+      return createPollingSource({
+        name: `statsperform:${fixtureId}`,
+        matchId: fixtureId,
+        poll: async (signal) => {
+          const ma3 = (await getMatchEvents(fixtureId, signal)) as {
+            liveData?: { matchDetails?: { matchStatus?: unknown } }
+          }
+          played = ma3.liveData?.matchDetails?.matchStatus === 'Played'
+          return parseStatsPerformMA3(ma3)
+        },
+        // One last poll once the match is Played, then stop.
+        isFinal: () => played,
+        intervalMs: pollOptions.intervalMs ?? 15_000,
+        stampVersions: false,
+        onError: pollOptions.onError,
+      })
+    },
+    async close() {
+      await Promise.all([feeds.close(), oauth.close()])
+    },
+  }
+}
+
+/**
+ * The SDAPI's OAuth access tokens (with a secret key; none without): one renewal at a time, shared by every
+ * caller, renewed a minute before it expires, or at once after `drop` (a token revoked or expired early).
+ */
+function oauthTokens(
+  options: StatsPerformClientOptions,
+  oauth: HttpTransport,
+  now: () => number,
+): { get(): Promise<string | undefined>; drop(): void } {
   let token: { value: string; expiresAt: number } | undefined
   let renewing: Promise<string> | undefined
 
@@ -103,56 +169,10 @@ export function createStatsPerformClient(options: StatsPerformClientOptions): St
     return token.value
   }
 
-  async function feed(path: string, fixtureId: string, signal?: AbortSignal): Promise<unknown> {
-    const url = `${path}/${encodeURIComponent(options.outletKey)}/${encodeURIComponent(fixtureId)}`
-    const call = async () => {
-      const bearer = await accessToken()
-      return feeds.getJson(url, {
-        query: { _rt: 'b', _fmt: 'json' },
-        headers: bearer ? { authorization: `Bearer ${bearer}` } : undefined,
-        signal,
-      })
-    }
-    try {
-      return (await call()).data
-    } catch (error) {
-      // A token revoked or expired early: renew once and try again.
-      if (!(error instanceof ProviderHttpError) || error.status !== 401 || !options.secretKey) throw error
-      token = undefined
-      return (await call()).data
-    }
-  }
-
-  const getMatchEvents = (fixtureId: string, signal?: AbortSignal) => feed('matchevent', fixtureId, signal)
-  const getMatch = (fixtureId: string, signal?: AbortSignal) => feed('match', fixtureId, signal)
-  const fetchMatch = async (fixtureId: string, signal?: AbortSignal) =>
-    parseStatsPerformMA3((await getMatchEvents(fixtureId, signal)) as object)
-
   return {
-    getMatchEvents,
-    getMatch,
-    fetchMatch,
-    pollMatch(fixtureId, pollOptions = {}) {
-      let played = false
-      return createPollingSource({
-        name: `statsperform:${fixtureId}`,
-        matchId: fixtureId,
-        poll: async (signal) => {
-          const ma3 = (await getMatchEvents(fixtureId, signal)) as {
-            liveData?: { matchDetails?: { matchStatus?: unknown } }
-          }
-          played = ma3.liveData?.matchDetails?.matchStatus === 'Played'
-          return parseStatsPerformMA3(ma3)
-        },
-        // One last poll once the match is Played, then stop.
-        isFinal: () => played,
-        intervalMs: pollOptions.intervalMs ?? 15_000,
-        stampVersions: false,
-        onError: pollOptions.onError,
-      })
-    },
-    async close() {
-      await Promise.all([feeds.close(), oauth.close()])
+    get: accessToken,
+    drop: () => {
+      token = undefined
     },
   }
 }

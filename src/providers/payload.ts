@@ -1,0 +1,105 @@
+// Reading a provider's payload, the same way for every provider: bytes or text → text (UTF-8, no byte-order
+// mark) → JSON, and the words of the errors that name what was wrong (ProviderPayloadError: provider, field,
+// reason). Provider-specific hints ("not JSON but XML (an Opta feed?)") are passed in by the provider.
+import { ProviderPayloadError } from '../errors.js'
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Bytes or text → text: UTF-8 only, without a byte-order mark (TextDecoder drops it from bytes; a file
+ * read as text keeps it). Bad bytes, or neither bytes nor text (`expected` names what was), are a typed
+ * error naming `field`.
+ */
+export function decodeText(
+  provider: string,
+  input: unknown,
+  field = '(body)',
+  expected = 'text or bytes',
+): string {
+  let text: string
+  if (typeof input === 'string') text = input
+  else if (input instanceof Uint8Array) {
+    try {
+      text = decoder.decode(input)
+    } catch {
+      throw new ProviderPayloadError(provider, field, 'not valid UTF-8')
+    }
+  } else {
+    throw new ProviderPayloadError(provider, field, `expected ${expected}, got ${describe(input)}`)
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Why a text is not JSON, for the error's reason: `not valid JSON (<the parser's message>)` by default. */
+export type ExplainUnparsable = (text: string, error: unknown) => string
+
+const notJson: ExplainUnparsable = (_text, error) => `not valid JSON (${(error as Error).message})`
+
+/** Text → the JSON value; unparsable text is a typed error naming `field`, with `explain`'s reason. */
+export function parseJsonText(
+  provider: string,
+  text: string,
+  field = '(body)',
+  explain: ExplainUnparsable = notJson,
+): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ProviderPayloadError(provider, field, explain(text, error), { cause: error })
+  }
+}
+
+/** Bytes or text → the parsed JSON value; anything else is taken as already parsed and passed through. */
+export function decodeJson(
+  provider: string,
+  payload: unknown,
+  field = '(body)',
+  explain?: ExplainUnparsable,
+): unknown {
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return payload
+  return parseJsonText(provider, decodeText(provider, payload, field), field, explain)
+}
+
+/**
+ * A schema issue's path in an error: `prefix` then `.key` / `[index]` (`response[0].events[3].detail`).
+ * No leading dot; nothing at all reads `empty`.
+ */
+export function formatPath(prefix: string, path: readonly PropertyKey[], empty = '(body)'): string {
+  let out = prefix
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`
+  return out.replace(/^\./, '') || empty
+}
+
+/** A short, safe description of a bad value for an error message (never throws, never huge). */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (missing)'
+  if (value === null) return 'null'
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  const text = jsonText(value)
+  if (text === undefined) return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text
+}
+
+/** A provider's own text for a message (its error body): a string as is, anything else as short JSON. */
+export function providerText(value: unknown): string {
+  if (typeof value === 'string') return value
+  const text = jsonText(value)
+  if (text === undefined) return `(${typeof value})`
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text
+}
+
+/** Throws the error for a field that does not hold what it should: `expected <what>, got <the value>`. */
+export function unexpected(provider: string, field: string, value: unknown, expected: string): never {
+  throw new ProviderPayloadError(provider, field, `expected ${expected}, got ${describe(value)}`)
+}
+
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return undefined
+  }
+}

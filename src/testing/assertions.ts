@@ -1,6 +1,6 @@
 import { latestVersions } from '../event/merge.js'
 import type { MatchEvent } from '../event/schema.js'
-import type { SimProvider, SimRequest } from './handlers.js'
+import type { SimProvider, SimRequest } from './scenarios.js'
 
 /** An `emit` for `Source.start` that keeps every batch, as a sink would receive them. */
 export interface EmitRecorder {

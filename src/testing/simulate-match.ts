@@ -1,15 +1,25 @@
 import { defaultScript } from './default-script.js'
+import { feedRecords } from './feed-records.js'
 import { readRecording } from './recording.js'
 import { createApiFootballRenderer } from './render-api-football.js'
 import type { RenderContext } from './render-context.js'
 import { createFootballDataRenderer } from './render-football-data.js'
+import { createOptaRenderer } from './render-opta.js'
+import { createStatsBombRenderer } from './render-statsbomb.js'
+import { createStatsPerformRenderer } from './render-statsperform.js'
+import { createWebSocketRenderer, type FeedMessage } from './render-websocket.js'
+import { type MatchSummary, timelineSummary } from './summary.js'
 import { MatchTimeline, MINUTE, type SimIncident, type SimState, type SimTeam } from './timeline.js'
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js'
 
+export type { FeedMessage } from './render-websocket.js'
 export type { SimIncident, SimPlayer, SimState, SimTeam } from './timeline.js'
 
 export interface SimulateMatchOptions {
-  /** The fixture id (API-Football) and match id (Football-Data). Default 1000001, or the recording's. */
+  /**
+   * The fixture id (API-Football), match id (Football-Data, StatsBomb, WebSocket feeds) and game id (Opta).
+   * Default 1000001, or the recording's.
+   */
   fixtureId?: number
   /** Kick-off (default 2025-05-25T15:00:00Z, or the recording's). */
   kickOff?: string | number | Date
@@ -61,6 +71,12 @@ export interface SimulatedMatch {
   readonly seed: number
   /** The final match score (shoot-out excluded). */
   readonly finalScore: { home: number; away: number }
+  /** When every feed shows the final state: late reports, withdrawals and revisions included. */
+  readonly settledAt: number
+  /** The final score, goals, cards and substitutions, as `streamSummary` reads them from a stream. */
+  readonly finalSummary: MatchSummary
+  /** Stats Perform's id of the fixture (the `{uuid}` of its feed URLs). */
+  readonly statsPerformId: string
   state(at?: number): SimState
   /** An item of API-Football's `fixtures` response at `at` (default now). `order` shuffles the events. */
   apiFootballFixture(at?: number, order?: number): Record<string, unknown>
@@ -68,6 +84,20 @@ export interface SimulatedMatch {
   apiFootballEvents(at?: number, order?: number): unknown[]
   /** Football-Data's v4 match at `at`; `free` leaves out what the free tier does not have. */
   footballDataMatch(at?: number, tier?: 'free' | 'paid'): Record<string, unknown>
+  /** StatsBomb's v8 events at `at` (`[]` before kick-off). */
+  statsBombEvents(at?: number): unknown[]
+  /** StatsBomb's v4 lineups at `at` (`[]` until an hour before kick-off). */
+  statsBombLineups(at?: number): unknown[]
+  /** Stats Perform's MA1 (match details) at `at`. */
+  statsPerformMA1(at?: number): Record<string, unknown>
+  /** Stats Perform's MA3 (match events) at `at`. */
+  statsPerformMA3(at?: number): Record<string, unknown>
+  /** Opta's F24 XML at `at`: the whole match so far. */
+  optaF24(at?: number): string
+  /** Opta's F7 XML at `at`. */
+  optaF7(at?: number): string
+  /** A live feed's messages over the whole match, in the order sent; MatchEvents named `provider`. */
+  feedMessages(provider?: string): readonly FeedMessage[]
 }
 
 /**
@@ -117,8 +147,12 @@ export function simulateMatch(options: SimulateMatchOptions = {}): SimulatedMatc
   }
   const apiFootball = createApiFootballRenderer(context)
   const footballData = createFootballDataRenderer(context)
+  const statsBomb = createStatsBombRenderer(context)
+  const statsPerform = createStatsPerformRenderer(context)
+  const opta = createOptaRenderer(context)
+  const feed = createWebSocketRenderer(context)
 
-  return {
+  const match: SimulatedMatch = {
     fixtureId,
     kickOff,
     endsAt: timeline.endsAt,
@@ -131,9 +165,30 @@ export function simulateMatch(options: SimulateMatchOptions = {}): SimulatedMatc
     shuffleEvents: options.shuffleEvents ?? false,
     seed,
     finalScore: timeline.state(timeline.endsAt + lagMs + MINUTE).score,
+    settledAt: feedRecords(timeline).settledAt,
+    finalSummary: timelineSummary(timeline),
+    statsPerformId: statsPerform.fixtureUuid,
     state: (at = clock.now()) => timeline.state(at),
     apiFootballFixture: (at = clock.now(), order) => apiFootball.fixture(at, order),
     apiFootballEvents: (at = clock.now(), order) => apiFootball.events(at, order),
     footballDataMatch: (at = clock.now(), tier = 'paid') => footballData.match(at, tier),
+    statsBombEvents: (at = clock.now()) => statsBomb.events(at),
+    statsBombLineups: (at = clock.now()) => statsBomb.lineups(at),
+    statsPerformMA1: (at = clock.now()) => statsPerform.ma1(at),
+    statsPerformMA3: (at = clock.now()) => statsPerform.ma3(at),
+    optaF24: (at = clock.now()) => opta.f24(at),
+    optaF7: (at = clock.now()) => opta.f7(at),
+    feedMessages: (provider = 'simulated') => feed.messages(provider),
   }
+  timelines.set(match, timeline)
+  return match
+}
+
+const timelines = new WeakMap<SimulatedMatch, MatchTimeline>()
+
+/** The timeline of a match `simulateMatch` made: for the helpers that need more than its public shape. */
+export function timelineOf(match: SimulatedMatch): MatchTimeline {
+  const timeline = timelines.get(match)
+  if (!timeline) throw new TypeError('not a match made by simulateMatch')
+  return timeline
 }

@@ -86,7 +86,8 @@ export interface Phase {
 }
 
 export const MINUTE = 60_000
-const START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const
+/** The match-clock minute each period starts at (the second half at 45:00). */
+export const PERIOD_START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const
 
 export interface TimelineOptions {
   kickOff: number
@@ -116,10 +117,13 @@ export class MatchTimeline {
   readonly endsAt: number
   readonly finalStatus: 'FT' | 'AET' | 'PEN'
   readonly entries: readonly TimelineEntry[]
+  /** How long an incident takes to appear in the feeds. */
+  readonly lagMs: number
 
   constructor(options: TimelineOptions) {
     const { kickOff, incidents, extraTime, shootout } = options
     this.kickOff = kickOff
+    this.lagMs = options.lagMs
     this.extraTime = extraTime
     this.shootout = shootout
     this.added = addedMinutes(incidents, options.addedTime)
@@ -174,8 +178,8 @@ export class MatchTimeline {
       }
     }
     if (phase.period && phase.period < 5) {
-      const running = START_MINUTE[phase.period] + Math.floor((at - phase.start) / MINUTE) + 1
-      const cap = START_MINUTE[phase.period] + (phase.period <= 2 ? 45 : 15)
+      const running = PERIOD_START_MINUTE[phase.period] + Math.floor((at - phase.start) / MINUTE) + 1
+      const cap = PERIOD_START_MINUTE[phase.period] + (phase.period <= 2 ? 45 : 15)
       return {
         status: phase.status,
         elapsed: Math.min(running, cap),
@@ -303,7 +307,7 @@ function wallTime(
 ): { period: 1 | 2 | 3 | 4; at: number } {
   let period: 1 | 2 | 3 | 4 = minute <= 45 ? 1 : minute <= 90 ? 2 : minute <= 105 ? 3 : 4
   if (!timeline.extraTime && period > 2) period = 2
-  const offset = (minute - START_MINUTE[period] - 1 + (extra ?? 0)) * MINUTE + MINUTE / 2
+  const offset = (minute - PERIOD_START_MINUTE[period] - 1 + (extra ?? 0)) * MINUTE + MINUTE / 2
   const start = timeline.periodStart(period)
   const at = Math.min(timeline.periodEnd(period) - 1000, Math.max(start, start + offset))
   return { period, at }

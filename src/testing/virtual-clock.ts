@@ -1,4 +1,4 @@
-import { type PollClock, systemClock } from '../providers/headline/poll-clock.js'
+import { type PollClock, systemClock } from '../providers/api-football/index.js'
 
 /** A clock whose time moves only when someone sleeps (or `advance` is called): a 2-hour match in milliseconds. */
 export interface VirtualClock extends PollClock {
@@ -84,5 +84,31 @@ export function createSystemClock(): VirtualClock {
     now: () => Date.now(),
     advance: () => {},
     sleep: systemClock.sleep,
+  }
+}
+
+/**
+ * Drives fake timers through a simulated match: `advance(stepMs)` (vitest's `vi.advanceTimersByTimeAsync`,
+ * jest's `jest.advanceTimersByTimeAsync`) until the match's clock is `afterMs` past `match.settledAt` (or
+ * `until()` holds). For the sources that take no clock (StatsBomb and Stats Perform polling, WebSocket
+ * sources): the match runs on `createSystemClock()`, which the fake timers move.
+ */
+export async function advanceThroughMatch(
+  match: { readonly clock: VirtualClock; readonly settledAt: number },
+  advance: (ms: number) => Promise<unknown>,
+  options: { stepMs?: number; afterMs?: number; until?: () => boolean } = {},
+): Promise<void> {
+  const step = options.stepMs ?? 10_000
+  const end = match.settledAt + (options.afterMs ?? 5 * 60_000)
+  while (match.clock.now() < end && !options.until?.()) {
+    const before = match.clock.now()
+    await advance(step)
+    // A turn of the real event loop: I/O the sources wait on (a socket, a hash) completes between steps.
+    await new Promise<void>((resolve) => immediate(resolve))
+    if (match.clock.now() <= before) {
+      throw new TypeError(
+        'advanceThroughMatch: the clock did not move: simulate the match on createSystemClock()',
+      )
+    }
   }
 }

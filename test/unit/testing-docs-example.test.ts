@@ -1,36 +1,34 @@
-// docs/testing.md's copy-paste test, with the package imports pointed at the sources.
-import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createApiFootballPoller } from '../../src/providers/api-football/index.js'
-import { handlers, recordEmits, requestPeaks, simulateMatch, streamScore } from '../../src/testing/index.js'
+// docs/testing.md's copy-paste tests, run exactly as printed: each block whose first line names its file
+// (`// statsbomb-feed.test.ts (vitest)`) is written to .tmp/docs-testing/ as that file and imported here, in
+// a suite of its own, so its hooks and tests run in this file. `matchfeed/*` resolve to the sources
+// (vitest.config.ts), as they would to the package in a user's project.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { extractBlocks, ROOT } from '../helpers/doc-blocks.js'
 
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
-afterAll(() => server.close())
+const NAMED = /^\/\/ ([\w-]+\.test\.ts) \(vitest\)\n/
+const blocks = extractBlocks('docs/testing.md').filter((b) => NAMED.test(b.code))
+const dir = join(ROOT, '.tmp', 'docs-testing')
+mkdirSync(dir, { recursive: true })
 
-it('follows a whole match within the free plan', async () => {
-  // Goals, an own goal, a goal withdrawn by VAR, cards, substitutions; the events listed in a new order
-  // on every poll, as API-Football does.
-  const match = simulateMatch({ seed: 42, shuffleEvents: true })
-  const mock = handlers(match, {
-    failures: [
-      { type: 'http_429', atMinute: 20, count: 2, retryAfterSeconds: 30 },
-      { type: 'server_error', atMinute: 60, count: 3 },
-    ],
-  })
-  server.use(...mock)
-
-  const poller = createApiFootballPoller({
-    apiKey: 'test-key',
-    fixtures: [match.fixtureId],
-    plan: 'free',
-    clock: match.clock, // the simulated time: two hours of football in milliseconds
-  })
-  const received = recordEmits() // or your pipeline's sinks
-  await poller.start(received.emit, new AbortController().signal) // resolves after the final poll
-
-  expect(received.duplicates()).toEqual([])
-  expect(streamScore(received.events)).toEqual(match.finalScore)
-  expect(requestPeaks(mock.requests).perMinute).toBeLessThanOrEqual(10)
-  expect(requestPeaks(mock.requests).perDay).toBeLessThanOrEqual(100)
+it('docs/testing.md has a copy-paste test per provider, each under its own file name', () => {
+  const names = blocks.map((b) => NAMED.exec(b.code)![1])
+  expect(names).toEqual([
+    'api-football-feed.test.ts',
+    'statsbomb-feed.test.ts',
+    'statsperform-feed.test.ts',
+    'websocket-feed.test.ts',
+    'opta-push.test.ts',
+  ])
 })
+
+for (const block of blocks) {
+  const name = NAMED.exec(block.code)![1]!
+  describe(`docs/testing.md:${block.line} ${name}`, async () => {
+    const file = join(dir, name)
+    writeFileSync(file, block.code)
+    await import(pathToFileURL(file).href)
+  })
+}

@@ -1,29 +1,13 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { createApiFootballPoller } from '../../src/providers/api-football/index.js'
 import { createFootballDataPoller } from '../../src/providers/football-data/index.js'
-import {
-  createSystemClock,
-  handlers,
-  recordEmits,
-  requestPeaks,
-  simulateMatch,
-  streamScore,
-} from '../../src/testing/index.js'
+import { handlers, recordEmits, requestPeaks, streamScore } from '../../src/testing/index.js'
+import { matchOnFakeTimers, setupMatchServer } from '../helpers/simulated-match.js'
 
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }))
-afterEach(() => {
-  server.resetHandlers()
-  vi.useRealTimers()
-})
-afterAll(() => server.close())
-
-const KICK_OFF = Date.parse('2025-05-25T15:00:00Z')
+const server = setupMatchServer()
 
 it('runs both pollers on their default clock under vitest fake timers', async () => {
-  vi.useFakeTimers({ now: KICK_OFF - 10 * 60_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
-  const match = simulateMatch({ seed: 42, kickOff: KICK_OFF, clock: createSystemClock() })
+  const match = matchOnFakeTimers()
   const mock = handlers(match)
   server.use(...mock)
   const apiFootball = recordEmits()

@@ -167,7 +167,25 @@ export const MatchEventSchema = MatchEventShape.superRefine((event, ctx) => {
     `0001 to 9999, raw as JSON values. id is "<provider>:<matchId>:<providerEventId>".`,
 )
 
-export type MatchEvent = z.output<typeof MatchEventSchema>
+/** A MatchEvent with `type` and `result` as loose as the schema's fields: what code builds before it knows the type. */
+export type AnyMatchEvent = z.output<typeof MatchEventSchema>
+
+/** The results a type can have: `pass` → `complete | incomplete | out | offside`; types without results → never. */
+export type ResultOf<T extends EventType> = T extends keyof typeof RESULTS_BY_TYPE
+  ? (typeof RESULTS_BY_TYPE)[T][number]
+  : never
+
+/** The MatchEvent of one type: `result` narrowed to that type's results. */
+export type MatchEventOf<T extends EventType> = Omit<AnyMatchEvent, 'type' | 'result'> & {
+  type: T
+  result: ResultOf<T> | null
+}
+
+/**
+ * MatchEvent v1, discriminated on `type`: after `if (e.type === 'shot')`, `e.result` is a shot result.
+ * See docs/event-model.md.
+ */
+export type MatchEvent = { [T in EventType]: MatchEventOf<T> }[EventType]
 export type TeamRef = z.output<typeof TeamRefSchema>
 export type PlayerRef = z.output<typeof PlayerRefSchema>
 export type Score = z.output<typeof ScoreSchema>

@@ -1,4 +1,4 @@
-import type { MatchEvent } from '../event/schema.js'
+import type { AnyMatchEvent, MatchEvent } from '../event/schema.js'
 import { CUSTOM_EVENT_TYPES, type CustomEventType } from '../providers/custom/index.js'
 import { clockTime, type FeedRecord, feedRecords, runningScores } from './feed-records.js'
 import type { RenderContext } from './render-context.js'
@@ -155,7 +155,7 @@ function toEvent(
   const mapping: { type: MatchEvent['type']; result?: string; setPiece?: string; card?: string } =
     CUSTOM_EVENT_TYPES[item.event_type as CustomEventType]
   const { periodMs } = clockTime(context.timeline, r.period, r.at)
-  const event: MatchEvent = {
+  const event: AnyMatchEvent = {
     id: `${provider}:${item.match_id}:${item.event_id}`,
     provider,
     providerEventId: item.event_id as string,
@@ -182,7 +182,7 @@ function toEvent(
   if (player) event.player = player
   const related = playerOf(i, item.related_player_id)
   if (related) event.relatedPlayer = related
-  return event
+  return event as MatchEvent
 }
 
 /** The named player of an incident whose id the item carries. */

@@ -1,7 +1,7 @@
-import type { MatchEvent } from '../../src/event/schema.js'
+import type { AnyMatchEvent, MatchEvent } from '../../src/event/schema.js'
 
 /** A valid MatchEvent with the given fields changed. */
-export function makeEvent(overrides: Partial<MatchEvent> = {}): MatchEvent {
+export function makeEvent(overrides: Partial<AnyMatchEvent> = {}): MatchEvent {
   const provider = overrides.provider ?? 'custom'
   const matchId = overrides.matchId ?? 'm1'
   const providerEventId = overrides.providerEventId ?? 'e1'
@@ -21,5 +21,5 @@ export function makeEvent(overrides: Partial<MatchEvent> = {}): MatchEvent {
     second: 12,
     providerType: 'pass',
     ...overrides,
-  }
+  } as MatchEvent
 }

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { MatchfeedError, ProviderPayloadError } from '../../src/errors.js'
 import { formatPath, rawProblem } from '../../src/event/bounds.js'
 import { RAW_MAX_DEPTH, RAW_MAX_JSON_LENGTH } from '../../src/event/limits.js'
-import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
+import { type AnyMatchEvent, type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../../src/event/validate.js'
 import { parseApiFootballFixture } from '../../src/providers/api-football/index.js'
 import { parseCustomEvents } from '../../src/providers/custom/index.js'
@@ -24,8 +24,8 @@ const NUL_REASON = /NUL character \(\\u0000\), which Postgres cannot store/
 const SURROGATE_REASON = /lone surrogate/
 
 /** An event with `fields` changed, and its id composed again from the parts. */
-function event(fields: Partial<MatchEvent> = {}): MatchEvent {
-  const e = { ...makeEvent(), ...fields }
+function event(fields: Partial<AnyMatchEvent> = {}): MatchEvent {
+  const e = { ...makeEvent(), ...fields } as MatchEvent
   e.id = `${e.provider}:${e.matchId}:${e.providerEventId}`
   return e
 }

@@ -4,7 +4,7 @@ import { PayloadTooLargeError, ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
 import { PERIOD_START_MINUTE } from '../../event/clock.js'
 import { matchEventId } from '../../event/ids.js'
-import type { MatchEvent } from '../../event/schema.js'
+import type { AnyMatchEvent, MatchEvent } from '../../event/schema.js'
 import { validatedBatch } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
@@ -129,7 +129,7 @@ function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): Matc
   const periodTime = (item.minute - startMinute + (addedTime ?? 0)) * 60 + second
   const providerEventId = item.event_id ?? derivedEventId(item)
 
-  const event: MatchEvent = {
+  const event: AnyMatchEvent = {
     id: matchEventId(provider, item.match_id, providerEventId),
     provider,
     providerEventId,
@@ -159,7 +159,7 @@ function toMatchEvent(item: Item, opts: Options, at: string, raw: unknown): Matc
   const end = point(provider, opts.pitch, at, 'end_position', item.end_position_x, item.end_position_y)
   if (end) [event.endX, event.endY] = end
   if (raw !== undefined) event.raw = raw
-  return event
+  return event as MatchEvent // type and result agree: both come from one mapping row
 }
 
 /** Without an explicit `period`, the clock decides: 45+2 is first-half added time, 46 is the second half. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import type { ClockPlace } from '../../event/clock.js'
 import type { EventResult, EventType, Period } from '../../event/enums.js'
 import { matchEventId } from '../../event/ids.js'
-import type { MatchEvent } from '../../event/schema.js'
+import type { AnyMatchEvent, MatchEvent } from '../../event/schema.js'
 import type { DiffRules } from '../snapshot.js'
 
 /** The fields every headline event has: keyed, placed on the match clock, version 0, no coordinates. */
@@ -21,7 +21,7 @@ export function headlineEvent(args: {
   providerType: string
 }): MatchEvent {
   const { place } = args
-  const event: MatchEvent = {
+  const event: AnyMatchEvent = {
     id: matchEventId(args.provider, args.matchId, args.key),
     provider: args.provider,
     providerEventId: args.key,
@@ -38,7 +38,7 @@ export function headlineEvent(args: {
     providerType: args.providerType,
   }
   if (place.addedTime !== undefined) event.addedTime = place.addedTime
-  return event
+  return event as MatchEvent // type and result agree: callers pass one mapping row
 }
 
 /**

@@ -2,7 +2,7 @@ import { ProviderPayloadError } from '../../errors.js'
 import { assertStorable } from '../../event/bounds.js'
 import { ADDED_TIME_AFTER, PERIOD_START_MINUTE } from '../../event/clock.js'
 import type { Card, EventResult, EventType, Period, Side } from '../../event/enums.js'
-import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
+import type { AnyMatchEvent, MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
@@ -284,7 +284,7 @@ function normaliseOne(
     else ms = Math.max(0, (e.min - START_MINUTE[period]!) * 60 + e.sec) * 1000
   }
   const periodEnd = inMatch ? END_MINUTE[period] : undefined
-  const event: MatchEvent = {
+  const event: AnyMatchEvent = {
     id: `${ctx.provider}:${ctx.matchId}:${e.id}`,
     provider: ctx.provider,
     providerEventId: e.id,
@@ -329,7 +329,7 @@ function normaliseOne(
   if (bodyPart !== undefined) event.bodyPart = bodyPart
   if (card !== undefined) event.card = card
   if (ctx.includeRaw) event.raw = e.raw
-  return { event, ms }
+  return { event: event as MatchEvent, ms } // type and result come from one mapping row
 }
 
 /** What `normaliseOne` reads around an event: the match's events and the links between them. */

@@ -10,7 +10,7 @@ import {
   PROVIDER_TYPE_MAX_LENGTH,
   REF_ID_MAX_LENGTH,
 } from '../../event/limits.js'
-import type { MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
+import type { AnyMatchEvent, MatchEvent, PlayerRef, TeamRef } from '../../event/schema.js'
 import { markValidated } from '../../event/validate.js'
 import { statsBombCellCentre, toCanonicalX, toCanonicalY } from '../../pitch/transform.js'
 import { checkedOptions } from '../options.js'
@@ -344,7 +344,7 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
   // Nearly every event has a team, a player and a location: one literal with all three, rather than adding
   // them one by one (shape transitions and out-of-object storage cost a fifth of the normalising time). The
   // few events without one are copied without the absent keys.
-  const located: MatchEvent = {
+  const located: AnyMatchEvent = {
     id,
     provider: PROVIDER,
     providerEventId,
@@ -395,7 +395,7 @@ function normalise(ctx: Context, item: unknown, i: number): MatchEvent | undefin
     if (problem !== undefined) return fail(i, e, formatPath(problem.path), problem.message)
     event.raw = item
   }
-  return event
+  return event as MatchEvent // type and result agree: readDetails sets both from one mapping
 }
 
 /**
@@ -556,10 +556,10 @@ function readDetails(
 }
 
 /** A copy without the undefined keys: MatchEvent leaves an absent field out. */
-function withoutAbsent(event: MatchEvent): MatchEvent {
+function withoutAbsent(event: AnyMatchEvent): AnyMatchEvent {
   const copy: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(event)) if (value !== undefined) copy[key] = value
-  return copy as MatchEvent
+  return copy as AnyMatchEvent
 }
 
 /**

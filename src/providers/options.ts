@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { MatchfeedError } from '../errors.js'
-import { formatPath } from './payload.js'
+import { formatPath, issueReason, valueAt } from './payload.js'
 
 /**
  * A provider's options checked against their schema. The first problem becomes a MatchfeedError
@@ -15,12 +15,10 @@ export function checkedOptions<S extends z.ZodType>(
   const checked = schema.safeParse(options)
   if (checked.success) return checked.data
   const issue = checked.error.issues[0]!
-  throw new MatchfeedError(
-    `${provider}: ${kind} ${formatPath('', issue.path, '(options)')}: ${issue.message}`,
-    {
-      code: 'invalid_option',
-    },
-  )
+  const reason = issueReason(issue, valueAt(options, issue.path))
+  throw new MatchfeedError(`${provider}: ${kind} ${formatPath('', issue.path, '(options)')}: ${reason}`, {
+    code: 'invalid_option',
+  })
 }
 
 /** A poller's options checked against its schema: the first issue as a typed `invalid_option` error. */

@@ -1,6 +1,7 @@
 // Reading a provider's payload, the same way for every provider: bytes or text → text (UTF-8, no byte-order
 // mark) → JSON, and the words of the errors that name what was wrong (ProviderPayloadError: provider, field,
 // reason). Provider-specific hints ("not JSON but XML (an Opta feed?)") are passed in by the provider.
+import type { z } from 'zod'
 import { ProviderPayloadError } from '../errors.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -102,4 +103,79 @@ function jsonText(value: unknown): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * A payload that does not have the shape a schema describes: the first problem, as ProviderPayloadError naming
+ * `at` + the issue's path, with a reason that says what was expected and what came (zod's own words, such as
+ * "Invalid input", say neither). `hint` may explain the whole input (e.g. "this looks like an events file").
+ */
+export function shapeError(
+  provider: string,
+  at: string,
+  error: z.ZodError,
+  input: unknown,
+  hint?: (input: unknown) => string | undefined,
+): ProviderPayloadError {
+  const issue = error.issues[0]!
+  const reason = issueReason(issue, valueAt(input, issue.path))
+  const why = hint?.(input)
+  return new ProviderPayloadError(provider, formatPath(at, issue.path), why ? `${reason}; ${why}` : reason)
+}
+
+/** What was expected and what came, for one zod issue; `got` is the value at the issue's path. */
+export function issueReason(issue: z.core.$ZodIssue, got: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${kindName(issue.expected)}, got ${kindOf(got)}`
+    case 'invalid_union': {
+      const expected = [...new Set(issue.errors.flatMap((branch) => branch.map(expectedOf)))]
+      return expected.length > 0 && !expected.includes(undefined)
+        ? `expected ${expected.join(' or ')}, got ${kindOf(got)}`
+        : `${issue.message}, got ${kindOf(got)}`
+    }
+    case 'invalid_value':
+      return `expected ${valuesOf(issue.values)}, got ${kindOf(got)}`
+    default:
+      return `${issue.message} (got ${kindOf(got)})`
+  }
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === 'invalid_type') return kindName(issue.expected)
+  if (issue.code === 'invalid_value') return valuesOf(issue.values)
+  return undefined
+}
+
+function valuesOf(values: readonly unknown[]): string {
+  const listed = values.map((v) => JSON.stringify(v))
+  return listed.length === 1 ? listed[0]! : `one of ${listed.join(', ')}`
+}
+
+function kindName(expected: string): string {
+  if (expected === 'int') return 'an integer'
+  if (expected === 'array' || expected === 'object' || expected === 'integer') return `an ${expected}`
+  return `a ${expected}`
+}
+
+/** The kind of a value and, for short scalars, the value: `a string ("1:2")`, `the number 12`, `nothing`. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing (missing)'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number') return `the number ${value}`
+  if (typeof value === 'boolean') return `${value}`
+  if (typeof value === 'string') return value.length > 40 ? 'a string' : `the string ${JSON.stringify(value)}`
+  return `a ${typeof value}`
+}
+
+/** The value at a zod issue's path in what was parsed (undefined where the path leaves the input). */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined
+  }
+  return value
 }

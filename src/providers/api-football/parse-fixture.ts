@@ -26,7 +26,7 @@ import {
 } from '../headline/status-events.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
-import { decodeJson, formatPath, providerText } from '../payload.js'
+import { decodeJson, providerText, shapeError } from '../payload.js'
 import {
   type ApiFootballParseOptions,
   ApiFootballParseOptionsSchema,
@@ -162,10 +162,7 @@ function eventsResponse(
 
 function fixtureEvents(item: unknown, at: string, opts: Options): MatchEvent[] {
   const parsed = compiledFixture.safeParse(item)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new ProviderPayloadError(PROVIDER, formatPath(at, issue.path), issue.message)
-  }
+  if (!parsed.success) throw shapeError(PROVIDER, at, parsed.error, item)
   const fixture = parsed.data as Fixture
   const teams: Teams = {
     home: named(String(fixture.teams.home.id), fixture.teams.home.name),
@@ -216,10 +213,7 @@ function buildEvents(ctx: BuildContext): MatchEvent[] {
   }
   const items = ctx.items.map((raw, i) => {
     const parsed = compiledEvent.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new ProviderPayloadError(PROVIDER, formatPath(`${ctx.at}[${i}]`, issue.path), issue.message)
-    }
+    if (!parsed.success) throw shapeError(PROVIDER, `${ctx.at}[${i}]`, parsed.error, raw)
     return parsed.data as Item
   })
   const status = ctx.fixture?.fixture.status
@@ -425,10 +419,7 @@ function readLineups(rawLineups: readonly unknown[], at: string): Lineups {
   const rosters = new Map<string, Set<string>>()
   rawLineups.forEach((raw, i) => {
     const parsed = compiledLineup.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new ProviderPayloadError(PROVIDER, formatPath(`${at}[${i}]`, issue.path), issue.message)
-    }
+    if (!parsed.success) throw shapeError(PROVIDER, `${at}[${i}]`, parsed.error, raw)
     const team = parsed.data.team?.id
     if (team === null || team === undefined) return
     const xi = new Set<string>()

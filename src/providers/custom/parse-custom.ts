@@ -10,7 +10,7 @@ import { PITCH_LENGTH, PITCH_WIDTH } from '../../pitch/canonical.js'
 import { type PitchSystem, toCanonicalX, toCanonicalY } from '../../pitch/index.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
-import { decodeText, formatPath, parseJsonText } from '../payload.js'
+import { decodeText, parseJsonText, shapeError } from '../payload.js'
 import { type CustomParseOptions, CustomParseOptionsSchema } from './custom-options.js'
 import { CUSTOM_EVENT_TYPES, type CustomTypeMapping } from './map-custom.js'
 import { CustomEventPayloadSchema } from './wire.js'
@@ -47,14 +47,7 @@ export function parseCustomEvents(payload: unknown, options?: CustomParseOptions
   for (let i = 0; i < rawItems.length; i++) {
     // One item at a time, by shape (not as a union), so that an error names the field inside the item.
     const parsed = compiledItem.safeParse(rawItems[i])
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new ProviderPayloadError(
-        provider,
-        formatPath('', batch ? [i, ...issue.path] : issue.path),
-        issue.message,
-      )
-    }
+    if (!parsed.success) throw shapeError(provider, batch ? `[${i}]` : '', parsed.error, rawItems[i])
     const raw = opts.includeRaw ? rawItems[i] : undefined
     events[i] = toMatchEvent(parsed.data, opts, batch ? `[${i}].` : '', raw)
   }

@@ -31,7 +31,7 @@ import {
 } from '../headline/status-events.js'
 import { lookupTable } from '../lookup.js'
 import { checkedOptions } from '../options.js'
-import { decodeJson, formatPath, providerText } from '../payload.js'
+import { decodeJson, providerText, shapeError } from '../payload.js'
 import { diffSnapshot } from '../snapshot.js'
 import {
   type FootballDataParseOptions,
@@ -185,10 +185,7 @@ function readMatches(body: unknown, at: string): { match: Match; at: string }[] 
   }
   return items.map(({ raw, at: where }) => {
     const parsed = compiledMatch.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new ProviderPayloadError(PROVIDER, formatPath(where, issue.path), issue.message)
-    }
+    if (!parsed.success) throw shapeError(PROVIDER, where, parsed.error, raw)
     return { match: parsed.data as Match, at: where ? `${where}.` : '' }
   })
 }

@@ -1,5 +1,4 @@
-import { ProviderPayloadError } from '../../errors.js'
-import { decodeJson, formatPath } from '../payload.js'
+import { decodeJson, shapeError } from '../payload.js'
 import { StatsBombLineupsSchema } from './wire.js'
 
 /** What the events parser takes from a lineups file: names by StatsBomb id (as a string). */
@@ -15,10 +14,7 @@ export interface StatsBombNames {
 export function readStatsBombLineups(input: string | Uint8Array | unknown[]): StatsBombNames {
   const body = decodeStatsBombJson(input, 'lineups')
   const parsed = StatsBombLineupsSchema.safeParse(body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new ProviderPayloadError('statsbomb', formatPath('lineups', issue.path), issue.message)
-  }
+  if (!parsed.success) throw shapeError('statsbomb', 'lineups', parsed.error, body, eventsNotLineups)
   const teams = new Map<string, string>()
   const players = new Map<string, string>()
   for (const team of parsed.data) {
@@ -28,6 +24,14 @@ export function readStatsBombLineups(input: string | Uint8Array | unknown[]): St
     }
   }
   return { teams, players }
+}
+
+/** An events file given as lineups is the usual mistake: say so. */
+function eventsNotLineups(input: unknown): string | undefined {
+  const first = Array.isArray(input) ? (input[0] as Record<string, unknown> | undefined) : undefined
+  return first && typeof first === 'object' && 'index' in first && 'type' in first && !('lineup' in first)
+    ? 'this looks like an events file, not a lineups file'
+    : undefined
 }
 
 /** Bytes or text to a JSON value; an already parsed value passes through. Errors name `field`. */

@@ -1,8 +1,8 @@
+import { PERIOD_START_MINUTE } from '../event/clock.js'
 import {
   credited,
   type MatchTimeline,
   MINUTE,
-  PERIOD_START_MINUTE,
   type Period,
   type SimIncident,
   type TimelineEntry,

@@ -1,5 +1,6 @@
-import type { API_FOOTBALL_PLANS, PlanLimits } from '../providers/api-football/index.js'
+import type { API_FOOTBALL_PLANS } from '../providers/api-football/index.js'
 import type { FOOTBALL_DATA_PLANS } from '../providers/football-data/index.js'
+import type { PlanLimits } from '../providers/polling/poll-budget.js'
 import { apiFootballHandlers } from './handlers-api-football.js'
 import { footballDataHandlers } from './handlers-football-data.js'
 import { createMockState, type FailureScenario, type MockHandlers, mockHandlers } from './scenarios.js'

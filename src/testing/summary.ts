@@ -1,8 +1,9 @@
+import { PERIOD_START_MINUTE } from '../event/clock.js'
 import type { Card, Side } from '../event/enums.js'
 import { latestVersions } from '../event/merge.js'
 import type { MatchEvent } from '../event/schema.js'
 import { feedRecords, stateAt } from './feed-records.js'
-import { type MatchTimeline, PERIOD_START_MINUTE, type Period } from './timeline.js'
+import type { MatchTimeline, Period } from './timeline.js'
 
 /**
  * What a consumer of any provider ends up with, in one comparable shape: the score, the goals standing, the

@@ -1,3 +1,4 @@
+import { PERIOD_START_MINUTE } from '../event/clock.js'
 import type { Side } from '../event/enums.js'
 
 export interface SimTeam {
@@ -86,8 +87,6 @@ export interface Phase {
 }
 
 export const MINUTE = 60_000
-/** The match-clock minute each period starts at (the second half at 45:00). */
-export const PERIOD_START_MINUTE = { 1: 0, 2: 45, 3: 90, 4: 105, 5: 120 } as const
 
 export interface TimelineOptions {
   kickOff: number

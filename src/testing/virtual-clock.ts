@@ -1,4 +1,4 @@
-import { type PollClock, systemClock } from '../providers/api-football/index.js'
+import { type PollClock, systemClock } from '../providers/polling/poll-clock.js'
 
 /** A clock whose time moves only when someone sleeps (or `advance` is called): a 2-hour match in milliseconds. */
 export interface VirtualClock extends PollClock {

@@ -5,8 +5,6 @@ export {
   createHttpStreamSource,
   createWebSocketSource,
   type HttpStreamSourceOptions,
-  type StreamSource,
-  type StreamSourceOptions,
-  type StreamSourceState,
   type WebSocketSourceOptions,
 } from './source.js'
+export type { StreamSource, StreamSourceOptions, StreamSourceState } from './types.js'

@@ -154,39 +154,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         cause: error,
       })
     }
-    const state = parseRateLimit(response.headers)
-    rateLimit = state
+    rateLimit = parseRateLimit(response.headers)
     const bodyExcerpt = text ? redact(text.slice(0, EXCERPT_CHARS), init.headers) : undefined
-    if (!response.ok) {
-      const code = statusCode(response.status)
-      const wait = retryAfterMs(response.status, response.headers, text)
-      throw new ProviderHttpError({
-        provider,
-        code,
-        status: response.status,
-        message: `${where} answered ${response.status}${bodyExcerpt ? `: ${oneLine(bodyExcerpt)}` : ''}`,
-        retryable: code === 'rate_limited' || code === 'server_error',
-        retryAfterMs: wait,
-        bodyExcerpt,
-      })
-    }
-    let data: unknown
-    try {
-      data = JSON.parse(text)
-    } catch (error) {
-      throw new ProviderHttpError({
-        provider,
-        code: 'invalid_response',
-        status: response.status,
-        message: `${where} answered ${response.status} with a body that is not JSON (${(error as Error).message})`,
-        retryable: true,
-        bodyExcerpt,
-        cause: error,
-      })
-    }
+    const data = readBody(provider, where, response, text, bodyExcerpt)
     const failure = options.inspect?.(data, response)
     if (failure) throw failure
-    return { data, status: response.status, headers: response.headers, rateLimit: state }
+    return { data, status: response.status, headers: response.headers, rateLimit }
   }
 
   return {
@@ -289,4 +262,39 @@ function describeNetworkError(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim()
+}
+
+/** A provider's answer as JSON, or the typed error for a failed status or a body that is not JSON. */
+function readBody(
+  provider: string,
+  where: string,
+  response: Response,
+  text: string,
+  bodyExcerpt: string | undefined,
+): unknown {
+  if (!response.ok) {
+    const code = statusCode(response.status)
+    throw new ProviderHttpError({
+      provider,
+      code,
+      status: response.status,
+      message: `${where} answered ${response.status}${bodyExcerpt ? `: ${oneLine(bodyExcerpt)}` : ''}`,
+      retryable: code === 'rate_limited' || code === 'server_error',
+      retryAfterMs: retryAfterMs(response.status, response.headers, text),
+      bodyExcerpt,
+    })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ProviderHttpError({
+      provider,
+      code: 'invalid_response',
+      status: response.status,
+      message: `${where} answered ${response.status} with a body that is not JSON (${(error as Error).message})`,
+      retryable: true,
+      bodyExcerpt,
+      cause: error,
+    })
+  }
 }

@@ -7,7 +7,9 @@ describe('MatchEvent narrows on type', () => {
   it('gives each type its own results', () => {
     const e: MatchEvent = makeEvent({ type: 'shot', result: 'goal' })
     if (e.type === 'shot') {
-      expectTypeOf(e.result).toEqualTypeOf<'goal' | 'own_goal' | 'saved' | 'blocked' | 'off_target' | 'post' | null>()
+      expectTypeOf(e.result).toEqualTypeOf<
+        'goal' | 'own_goal' | 'saved' | 'blocked' | 'off_target' | 'post' | null
+      >()
       // @ts-expect-error 'complete' is a pass result, not a shot result
       const wrong: typeof e.result = 'complete'
       void wrong

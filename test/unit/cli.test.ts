@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { type CliIo, EXIT } from '../../src/cli/io.js'
 import { runCli } from '../../src/cli/run.js'
+import type { MatchEvent } from '../../src/event/schema.js'
+import { EVENTS_TEXT, idOf, LINEUPS_TEXT } from '../helpers/statsbomb.js'
 
 const SW = {
   secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
@@ -212,6 +214,35 @@ describe('matchfeed CLI', () => {
         expect(await runCli(['normalize', '--provider', 'statsbomb', ...args], t.cli)).toBe(EXIT.usage)
         expect(t.err()).toMatch(/does not carry its match id.*pass --match-id/)
       }
+    })
+
+    it('`matchfeed normalize --provider statsbomb --lineups` prints one MatchEvent per line', async () => {
+      const files: Record<string, string> = { 'events.json': EVENTS_TEXT, 'lineups.json': LINEUPS_TEXT }
+      const t = io('', files)
+      const args = [
+        'normalize',
+        '--provider',
+        'statsbomb',
+        'events.json',
+        '--lineups',
+        'lineups.json',
+        '--match-id',
+        '77',
+      ]
+      expect(await runCli(args, t.cli)).toBe(EXIT.ok)
+      const lines = t
+        .out()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as MatchEvent)
+      expect(lines).toHaveLength(44)
+      expect(lines[18]!.player).toEqual({ id: '2003', name: 'Tres' })
+      expect(lines[0]!.id).toBe(`statsbomb:77:${idOf(1)}`)
+      files['bad.json'] = '[{"id": 1}]'
+      expect(
+        await runCli(['normalize', '--provider', 'statsbomb', 'bad.json', '--match-id', '77'], t.cli),
+      ).toBe(EXIT.rejected)
+      expect(t.err()).toContain('statsbomb: events[0].id')
     })
 
     it('names flags, not library options: an API-Football events response takes its fixture from --match-id', async () => {

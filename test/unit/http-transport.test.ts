@@ -1,12 +1,7 @@
 import { delay, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createHttpTransport,
-  type HttpTransportOptions,
-  ProviderHttpError,
-  parseRateLimit,
-} from '../../src/http/index.js'
+import { createHttpTransport, type HttpTransportOptions, ProviderHttpError } from '../../src/http/index.js'
 
 const BASE = 'https://api.example.test/v3'
 const KEY = 'sk_live_0123456789abcdef'
@@ -235,16 +230,5 @@ describe('createHttpTransport', () => {
       transport({ retry: { retries: 0 } }).getJson('x', { query: { api_key: KEY, id: 7 } }),
     )
     expect(e.message).toContain('api_key=%5Bredacted%5D&id=7')
-  })
-})
-
-describe('parseRateLimit', () => {
-  it('reads every Football-Data spelling', () => {
-    for (const name of ['X-Requests-Available-Minute', 'X-RequestsAvailable', 'X-Requests-Available']) {
-      expect(parseRateLimit(new Headers({ [name]: '9', 'X-RequestCounter-Reset': '60' }))).toEqual({
-        minute: { remaining: 9, resetInMs: 60_000 },
-        day: {},
-      })
-    }
   })
 })

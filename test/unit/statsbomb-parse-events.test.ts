@@ -1,54 +1,20 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { type CliIo, EXIT } from '../../src/cli/io.js'
-import { runCli } from '../../src/cli/run.js'
 import { MatchfeedError, ProviderPayloadError } from '../../src/errors.js'
 import { latestVersions } from '../../src/event/merge.js'
-import { type MatchEvent, MatchEventSchema } from '../../src/event/schema.js'
+import { MatchEventSchema } from '../../src/event/schema.js'
 import { toCanonicalX, toCanonicalY } from '../../src/pitch/index.js'
+import { parseStatsBombEvents, type StatsBombParseOptions } from '../../src/providers/statsbomb/index.js'
 import {
-  parseStatsBombEvents,
-  STATSBOMB_EVENT_TYPES,
-  type StatsBombParseOptions,
-} from '../../src/providers/statsbomb/index.js'
-
-// A hand-written match in StatsBomb's open-data format (events v8 / lineups v4, the newer lineups format with
-// cards and positions). Home is Harbour City (the first Starting XI) although the lineups list Valley Rovers
-// first; locations are fractional, so both fidelities are v2.
-const fixture = (name: string) => new URL(`../fixtures/statsbomb/${name}`, import.meta.url)
-const EVENTS_TEXT = readFileSync(fixture('match_events.json'), 'utf8')
-const LINEUPS_TEXT = readFileSync(fixture('match_lineups.json'), 'utf8')
-type Raw = Record<string, unknown> & { id: string }
-const rawEvents = () => JSON.parse(EVENTS_TEXT) as Raw[]
-const OPTIONS: StatsBombParseOptions = { matchId: '9001', lineups: LINEUPS_TEXT }
-const parse = (
-  events: string | Uint8Array | unknown[] = EVENTS_TEXT,
-  options: Partial<StatsBombParseOptions> = {},
-) => parseStatsBombEvents(events, { ...OPTIONS, ...options })
-const RAW = rawEvents()
-const idOf = (index: number) => RAW[index - 1]!.id
-
-/** The ProviderPayloadError `fn` throws: provider statsbomb, the given field. */
-function payloadError(fn: () => unknown, field: string): ProviderPayloadError {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (error) {
-    thrown = error
-  }
-  expect(thrown).toBeInstanceOf(ProviderPayloadError)
-  const error = thrown as ProviderPayloadError
-  expect(error.provider).toBe('statsbomb')
-  expect(error.field).toBe(field)
-  expect(error.code).toBe('invalid_payload')
-  return error
-}
-
-const withEvent = (index: number, change: (event: Raw) => void): Raw[] => {
-  const events = rawEvents()
-  change(events[index - 1]!)
-  return events
-}
+  EVENTS_TEXT,
+  idOf,
+  LINEUPS_TEXT,
+  parse,
+  payloadError,
+  RAW,
+  type Raw,
+  rawEvents,
+  withEvent,
+} from '../helpers/statsbomb.js'
 
 describe('parseStatsBombEvents on a hand-written match', () => {
   const events = parse()
@@ -230,14 +196,6 @@ describe('parseStatsBombEvents on a hand-written match', () => {
       name: 'Valley Rovers',
       side: 'away',
     })
-  })
-
-  it('reads the old lineups format (no cards, no positions) as well', () => {
-    const old = (JSON.parse(LINEUPS_TEXT) as { lineup: Record<string, unknown>[] }[]).map((team) => ({
-      ...team,
-      lineup: team.lineup.map(({ cards: _c, positions: _p, ...player }) => player),
-    }))
-    expect(parse(EVENTS_TEXT, { lineups: old })).toEqual(events)
   })
 
   it('without a Starting XI, gives no side and no score (the lineups order is not home / away)', () => {
@@ -499,59 +457,5 @@ describe('bad input: ProviderPayloadError naming the event and the field, never 
       `events[7](${idOf(8)}).team.id`,
     )
     expect(third.reason).toMatch(/third team/)
-  })
-
-  it('rejects a bad lineups file, naming the field', () => {
-    payloadError(() => parse(EVENTS_TEXT, { lineups: '[{"team_id": 1' }), 'lineups')
-    payloadError(
-      () => parse(EVENTS_TEXT, { lineups: '[{"team_id": 1, "team_name": "A", "lineup": [{}]}]' }),
-      'lineups[0].lineup[0].player_id',
-    )
-  })
-})
-
-describe('the mapping table, the docs and the CLI', () => {
-  it('docs/providers/statsbomb.md lists every type id as the code maps it', () => {
-    const doc = readFileSync(new URL('../../docs/providers/statsbomb.md', import.meta.url), 'utf8')
-    for (const [id, mapping] of Object.entries(STATSBOMB_EVENT_TYPES)) {
-      expect(doc, `${id} ${mapping.name}`).toContain(`| ${id} | ${mapping.name} | \`${mapping.type}\` |`)
-    }
-  })
-
-  it('`matchfeed normalize --provider statsbomb --lineups` prints one MatchEvent per line', async () => {
-    const out: string[] = []
-    const err: string[] = []
-    const files: Record<string, string> = { 'events.json': EVENTS_TEXT, 'lineups.json': LINEUPS_TEXT }
-    const io: CliIo = {
-      readStdin: async () => new Uint8Array(),
-      readFile: async (path) => new TextEncoder().encode(files[path]),
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      env: {},
-    }
-    const args = [
-      'normalize',
-      '--provider',
-      'statsbomb',
-      'events.json',
-      '--lineups',
-      'lineups.json',
-      '--match-id',
-      '77',
-    ]
-    expect(await runCli(args, io)).toBe(EXIT.ok)
-    const lines = out
-      .join('')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as MatchEvent)
-    expect(lines).toHaveLength(44)
-    expect(lines[18]!.player).toEqual({ id: '2003', name: 'Tres' })
-    expect(lines[0]!.id).toBe(`statsbomb:77:${idOf(1)}`)
-    files['bad.json'] = '[{"id": 1}]'
-    expect(await runCli(['normalize', '--provider', 'statsbomb', 'bad.json', '--match-id', '77'], io)).toBe(
-      EXIT.rejected,
-    )
-    expect(err.join('')).toContain('statsbomb: events[0].id')
   })
 })

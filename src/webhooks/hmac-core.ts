@@ -1,7 +1,8 @@
 import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto'
 import { MatchfeedError } from '../errors.js'
-import { type WebhookScheme, WebhookVerificationError } from './errors.js'
+import { type VerifiedWebhook, type WebhookScheme, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
+import { toBytes } from './raw-body.js'
 
 // The HMAC core shared by the three schemes (@internal: not re-exported from the package).
 
@@ -184,4 +185,18 @@ export function headerName(value: unknown, fallback: string, option: string): st
     throw new MatchfeedError(`${option} must be a non-empty header name`, { code: 'invalid_option' })
   }
   return value.trim().toLowerCase()
+}
+
+/**
+ * @internal A one-off verification with a scheme's verifier: keys first (a bad secret is reported before a
+ * bad body), then the body's bytes, then the headers and the signature.
+ */
+export function verifyOnce<H>(
+  verifier: { read(headers: HeaderBag): H; match(bytes: Uint8Array, read: H): VerifiedWebhook },
+  body: unknown,
+  headers: HeaderBag,
+  scheme: WebhookScheme,
+): VerifiedWebhook {
+  const bytes = toBytes(body, scheme)
+  return verifier.match(bytes, verifier.read(headers))
 }

@@ -10,6 +10,7 @@ import {
   prepareKeys,
   requireHeader,
   signatureKey,
+  verifyOnce,
 } from './hmac-core.js'
 import { type RawBody, toBytes } from './raw-body.js'
 
@@ -43,9 +44,7 @@ export function verifyHmacSignature(
   headers: HeaderBag,
   options: HmacVerifyOptions,
 ): VerifiedWebhook {
-  const verifier = hmacVerifier(options)
-  const bytes = toBytes(body, 'hmac')
-  return verifier.match(bytes, verifier.read(headers))
+  return verifyOnce(hmacVerifier(options), body, headers, 'hmac')
 }
 
 /** @internal The verifier with its keys prepared once: `read` needs only the headers, `match` the body. */

@@ -9,6 +9,7 @@ import {
   prepareKeys,
   requireHeader,
   signingTimestamp,
+  verifyOnce,
 } from './hmac-core.js'
 import { type RawBody, toBytes } from './raw-body.js'
 import {
@@ -55,9 +56,7 @@ export function verifyStandardWebhook(
   headers: HeaderBag,
   options: StandardWebhookVerifyOptions,
 ): VerifiedWebhook {
-  const verifier = standardWebhookVerifier(options)
-  const bytes = toBytes(body, SCHEME)
-  return verifier.match(bytes, verifier.read(headers))
+  return verifyOnce(standardWebhookVerifier(options), body, headers, SCHEME)
 }
 
 /** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */

@@ -10,6 +10,7 @@ import {
   requireHeader,
   signatureKey,
   signingTimestamp,
+  verifyOnce,
 } from './hmac-core.js'
 import { type RawBody, toBytes } from './raw-body.js'
 import {
@@ -44,16 +45,15 @@ const FORM = 't=<unix seconds>,v1=<64 hex digits>[,v1=…]'
  * Stripe-style signatures: `t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 hex over `${t}.${raw body}`.
  * Several `v1` entries (a rotation on the sender's side) verify when any one matches; other elements
  * (Stripe's `v0`) are skipped. Unlike stripe-node, the tolerance applies to the future too. `replayKey`
- * is the matched signature, which changes with `t`, so de-duplicate on the event's own id as well.
+ * is the SHA-256 of the matched signature, which changes with `t`, so de-duplicate on the event's own id
+ * as well.
  */
 export function verifyTimestampedSignature(
   body: unknown,
   headers: HeaderBag,
   options: TimestampedVerifyOptions,
 ): VerifiedWebhook {
-  const verifier = timestampedVerifier(options)
-  const bytes = toBytes(body, SCHEME)
-  return verifier.match(bytes, verifier.read(headers))
+  return verifyOnce(timestampedVerifier(options), body, headers, SCHEME)
 }
 
 /** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */

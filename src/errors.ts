@@ -71,3 +71,17 @@ export class ProviderPayloadError extends MatchfeedError {
 export class PayloadTooLargeError extends ProviderPayloadError {
   override readonly code = 'payload_too_large'
 }
+
+/**
+ * The one form of an options mistake: MatchfeedError `invalid_option` reading
+ * `<function>: option <name>: <reason>` — the function the user called, the option as they write it.
+ * Reasons never echo a secret. `kind` replaces the word `option` (`poller option`).
+ */
+export function invalidOption(
+  owner: string,
+  option: string,
+  reason: string,
+  { kind = 'option', cause }: { kind?: string; cause?: unknown } = {},
+): MatchfeedError {
+  return new MatchfeedError(`${owner}: ${kind} ${option}: ${reason}`, { code: 'invalid_option', cause })
+}

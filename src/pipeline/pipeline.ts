@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3'
-import { MatchfeedError } from '../errors.js'
+import { invalidOption, MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { validateMatchEvents } from '../event/validate.js'
 import type { Sink, Source } from './contracts.js'
@@ -179,9 +179,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       })
     }
     if (running.has(source.name) || pending.some((p) => p.name === source.name)) {
-      throw new MatchfeedError(`a source named "${source.name}" is already in the pipeline`, {
-        code: 'invalid_option',
-      })
+      throw invalidOption(
+        'createPipeline',
+        'sources',
+        `a source named "${source.name}" is already in the pipeline`,
+      )
     }
     if (state === 'running') startSource(source)
     else pending.push(source)
@@ -259,9 +261,11 @@ function createSinkRunners(
   const names = new Set<string>()
   for (const { sink } of sinkOptions) {
     if (names.has(sink.name)) {
-      throw new MatchfeedError(`two sinks are named "${sink.name}": give each a distinct name`, {
-        code: 'invalid_option',
-      })
+      throw invalidOption(
+        'createPipeline',
+        'sinks',
+        `two sinks are named "${sink.name}": give each a distinct name`,
+      )
     }
     names.add(sink.name)
   }

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { PITCH_LENGTH, PITCH_WIDTH } from './canonical.js'
 import { breakpointsX, breakpointsY, IFAB_MARKINGS, OPTA_MARKINGS, STATSBOMB_MARKINGS } from './markings.js'
 
@@ -82,12 +82,11 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : Number.NaN
 }
 
-function unknownSystem(system: never): never {
-  throw new MatchfeedError(
+function unknownSystem(system: never, owner: string): never {
+  throw invalidOption(
+    owner,
+    'system',
     `unknown pitch system "${String(system)}" (expected ${PITCH_SYSTEMS.join(', ')})`,
-    {
-      code: 'invalid_option',
-    },
   )
 }
 
@@ -101,7 +100,7 @@ export function toCanonicalX(system: PitchSystem, x: number): number {
     case 'kloppy':
       return finite(x * PITCH_LENGTH)
     default:
-      return unknownSystem(system)
+      return unknownSystem(system, 'toCanonicalX')
   }
 }
 
@@ -116,7 +115,7 @@ export function toCanonicalY(system: PitchSystem, y: number): number {
     case 'kloppy':
       return finite((1 - y) * PITCH_WIDTH)
     default:
-      return unknownSystem(system)
+      return unknownSystem(system, 'toCanonicalY')
   }
 }
 
@@ -131,7 +130,7 @@ export function fromCanonicalX(system: PitchSystem, x: number): number {
       // A division, not a multiplication by 1/105: that is what reproduces kloppy's floats.
       return finite(x / PITCH_LENGTH)
     default:
-      return unknownSystem(system)
+      return unknownSystem(system, 'fromCanonicalX')
   }
 }
 
@@ -148,7 +147,7 @@ export function fromCanonicalY(system: PitchSystem, y: number): number {
       // form that reproduces kloppy's published floats to the last digit.
       return finite((PITCH_WIDTH - y) / PITCH_WIDTH)
     default:
-      return unknownSystem(system)
+      return unknownSystem(system, 'fromCanonicalY')
   }
 }
 

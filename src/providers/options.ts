@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { formatPath, issueReason, valueAt } from './payload.js'
 
 /**
@@ -16,9 +16,7 @@ export function checkedOptions<S extends z.ZodType>(
   if (checked.success) return checked.data
   const issue = checked.error.issues[0]!
   const reason = issueReason(issue, valueAt(options, issue.path))
-  throw new MatchfeedError(`${provider}: ${kind} ${formatPath('', issue.path, '(options)')}: ${reason}`, {
-    code: 'invalid_option',
-  })
+  throw invalidOption(provider, formatPath('', issue.path, '(options)'), reason, { kind })
 }
 
 /** A poller's options checked against its schema: the first issue as a typed `invalid_option` error. */

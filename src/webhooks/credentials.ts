@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
 import { headerName } from './hmac-core.js'
@@ -10,21 +10,28 @@ import type { WebhookVerifyFunction } from './request-verifier.js'
  * header, compared in constant time. The replay key is a hash of the body, so a re-sent identical
  * snapshot is acknowledged without being handled twice.
  */
-export function credentialsVerifier(options: {
-  basic?: { username: string; password: string }
-  header?: { name: string; secret: string }
-}): WebhookVerifyFunction {
+export function credentialsVerifier(
+  options: {
+    basic?: { username: string; password: string }
+    header?: { name: string; secret: string }
+  },
+  /** @internal The function the user called, and where these options sit in its own. */
+  owner = 'credentialsVerifier',
+  at = '',
+): WebhookVerifyFunction {
   if (!options.basic && !options.header) {
-    throw new MatchfeedError('credentialsVerifier needs basic and/or header credentials', {
-      code: 'invalid_option',
-    })
+    throw invalidOption(owner, `${at}basic`, `pass basic and/or ${at}header credentials`)
   }
-  for (const value of [options.basic?.password, options.header?.secret]) {
+  for (const [option, value] of [
+    ['basic.password', options.basic?.password],
+    ['header.secret', options.header?.secret],
+  ] as const) {
+    // The length only: a secret is never echoed.
     if (value !== undefined && value.length < 8) {
-      throw new MatchfeedError('push credentials must be at least 8 characters', { code: 'invalid_option' })
+      throw invalidOption(owner, `${at}${option}`, 'must be at least 8 characters')
     }
   }
-  if (options.header) headerName(options.header.name, '', 'header.name')
+  if (options.header) headerName(options.header.name, '', `${at}header.name`, owner)
   const expectedBasic = options.basic
     ? digest(`Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`)
     : undefined

@@ -1,4 +1,4 @@
-import { MatchfeedError, ProviderPayloadError } from '../errors.js'
+import { invalidOption, MatchfeedError, ProviderPayloadError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
 import { BodyBudget, type BodyOutcome, type RequestBody, readBody } from './body.js'
@@ -268,9 +268,10 @@ function failure(
 
 function handlerLimits(options: WebhookHandlerOptions) {
   if (options.verify === undefined) {
-    throw new MatchfeedError(
-      "verify is required: a scheme, a function, or 'none' to accept unsigned requests",
-      { code: 'invalid_option' },
+    throw invalidOption(
+      'createWebhookHandler',
+      'verify',
+      "required: a scheme, a function, or 'none' to accept unsigned requests",
     )
   }
   const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY)
@@ -282,7 +283,7 @@ function handlerLimits(options: WebhookHandlerOptions) {
     ),
   )
   if (budget.maxBytes < maxBodyBytes) {
-    throw new MatchfeedError('maxInFlightBodyBytes must be at least maxBodyBytes', { code: 'invalid_option' })
+    throw invalidOption('createWebhookHandler', 'maxInFlightBodyBytes', 'must be at least maxBodyBytes')
   }
   return {
     maxBodyBytes,
@@ -339,9 +340,7 @@ function serverErrorMessage(error: unknown): string {
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const n = value ?? fallback
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new MatchfeedError(`${name} must be a positive integer, got ${String(value)}`, {
-      code: 'invalid_option',
-    })
+    throw invalidOption('createWebhookHandler', name, `must be a positive integer, got ${String(value)}`)
   }
   return n
 }

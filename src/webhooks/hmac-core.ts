@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto'
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type VerifiedWebhook, type WebhookScheme, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
 import { toBytes } from './raw-body.js'
@@ -165,24 +165,23 @@ function decodeBase64(value: string, canonical = false): Buffer | undefined {
 }
 
 /** @internal Checks an explicit signing timestamp, or returns now in unix seconds. */
-export function signingTimestamp(timestamp: number | undefined): number {
+export function signingTimestamp(timestamp: number | undefined, owner: string): number {
   if (timestamp === undefined) return Math.floor(Date.now() / 1000)
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new MatchfeedError(
-      `timestamp must be a non-negative integer of unix seconds, got ${String(timestamp)}`,
-      {
-        code: 'invalid_option',
-      },
+    throw invalidOption(
+      owner,
+      'timestamp',
+      `must be a non-negative integer of unix seconds, got ${String(timestamp)}`,
     )
   }
   return timestamp
 }
 
 /** @internal Throws MatchfeedError `invalid_option` when a header name option is not a non-empty string. */
-export function headerName(value: unknown, fallback: string, option: string): string {
+export function headerName(value: unknown, fallback: string, option: string, owner: string): string {
   if (value === undefined) return fallback
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new MatchfeedError(`${option} must be a non-empty header name`, { code: 'invalid_option' })
+    throw invalidOption(owner, option, 'must be a non-empty header name')
   }
   return value.trim().toLowerCase()
 }

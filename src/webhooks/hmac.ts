@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type Secrets, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
 import {
@@ -73,11 +73,11 @@ export function readHmacHeaders(
   options: Omit<HmacVerifyOptions, 'secret'>,
 ): { header: string; candidates: Buffer[]; id: string | undefined } {
   const scheme = 'hmac'
-  const header = headerName(options.header, DEFAULT_HEADER, 'header')
-  const idHeader = options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader')
+  const header = headerName(options.header, DEFAULT_HEADER, 'header', scheme)
+  const idHeader =
+    options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader', scheme)
   const prefix = options.prefix ?? ''
-  if (typeof prefix !== 'string')
-    throw new MatchfeedError('prefix must be a string', { code: 'invalid_option' })
+  if (typeof prefix !== 'string') throw invalidOption(scheme, 'prefix', 'must be a string')
   const value = requireHeader(headers, header, scheme)
   const candidates: Buffer[] = []
   for (const part of value.split(',')) {

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type WebhookScheme, WebhookVerificationError } from './errors.js'
 
 /** Replay window. The timestamp is checked in both directions, in whole seconds. */
@@ -15,19 +15,18 @@ export const DEFAULT_TOLERANCE_SECONDS = 300
  * @internal Validates the clock options up front (a bad tolerance is a programming error, so it is a
  * MatchfeedError `invalid_option`, not a verification failure) and returns the checker.
  */
-export function resolveClock(options: ClockOptions): { tolerance: number; now: () => number } {
+export function resolveClock(options: ClockOptions, owner: string): { tolerance: number; now: () => number } {
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE_SECONDS
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0) {
-    throw new MatchfeedError(
-      `tolerance must be a finite number of seconds > 0 (default ${DEFAULT_TOLERANCE_SECONDS}), got ${String(tolerance)}; the timestamp check cannot be disabled`,
-      { code: 'invalid_option' },
+    throw invalidOption(
+      owner,
+      'tolerance',
+      `must be a finite number of seconds > 0 (default ${DEFAULT_TOLERANCE_SECONDS}), got ${String(tolerance)}; the timestamp check cannot be disabled`,
     )
   }
   const now = options.now ?? Date.now
   if (typeof now !== 'function') {
-    throw new MatchfeedError('now must be a function returning milliseconds since the epoch', {
-      code: 'invalid_option',
-    })
+    throw invalidOption(owner, 'now', 'must be a function returning milliseconds since the epoch')
   }
   return { tolerance, now }
 }
@@ -58,9 +57,7 @@ export function checkTimestamp(
 ): void {
   const nowMs = clock.now()
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
-    throw new MatchfeedError('now() must return a finite number of milliseconds since the epoch', {
-      code: 'invalid_option',
-    })
+    throw invalidOption(scheme, 'now', 'must return a finite number of milliseconds since the epoch')
   }
   const now = Math.floor(nowMs / 1000)
   if (now - timestamp > clock.tolerance) {

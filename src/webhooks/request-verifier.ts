@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
 import { hmacVerifier, type verifyHmacSignature } from './hmac.js'
@@ -40,6 +40,9 @@ export interface RequestVerifier {
 }
 
 /** Keys, clock and header names are checked and prepared once, when the handler is created. */
+// Verifier options are checked when the handler is created: the errors name createWebhookHandler.
+const OWNER = 'createWebhookHandler'
+
 function split<H>(
   verifier: { read(headers: HeaderBag): H; match(bytes: Uint8Array, read: H): VerifiedWebhook },
   credentialHeaders: readonly string[],
@@ -82,13 +85,17 @@ export function toRequestVerifier(verifier: WebhookVerifier): RequestVerifier | 
     case 'standard-webhooks':
       return split(standardWebhookVerifier(verifier), ['webhook-signature'])
     case 'hmac':
-      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
-      return split(hmacVerifier(verifier), [headerName(verifier.header, 'x-signature', 'header')])
+      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'verify.idHeader', OWNER)
+      return split(hmacVerifier(verifier), [
+        headerName(verifier.header, 'x-signature', 'verify.header', OWNER),
+      ])
     case 'timestamped':
-      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'idHeader')
-      return split(timestampedVerifier(verifier), [headerName(verifier.header, 'x-signature', 'header')])
+      if (verifier.idHeader !== undefined) headerName(verifier.idHeader, '', 'verify.idHeader', OWNER)
+      return split(timestampedVerifier(verifier), [
+        headerName(verifier.header, 'x-signature', 'verify.header', OWNER),
+      ])
     default:
-      throw new MatchfeedError(`unknown webhook scheme "${String(scheme)}"`, { code: 'invalid_option' })
+      throw invalidOption(OWNER, 'verify.scheme', `unknown webhook scheme "${String(scheme)}"`)
   }
 }
 
@@ -99,7 +106,10 @@ function checkSecrets(scheme: keyof typeof MIN_SECRET_BYTES, secret: unknown): v
     keys = prepareKeys(secret, scheme, scheme === 'standard-webhooks' ? 'base64' : 'utf8')
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error
-    throw new MatchfeedError(error.message, { code: 'invalid_option', cause: error })
+    const reason = error.message.startsWith(`${scheme}: `)
+      ? error.message.slice(scheme.length + 2)
+      : error.message
+    throw invalidOption(OWNER, 'verify.secret', `${reason} (${scheme})`, { cause: error })
   }
   const min = MIN_SECRET_BYTES[scheme]
   keys.forEach((key, i) => {
@@ -107,9 +117,10 @@ function checkSecrets(scheme: keyof typeof MIN_SECRET_BYTES, secret: unknown): v
     if (size >= min) return
     const label = keys.length === 1 ? 'the secret' : `secret #${i + 1} of ${keys.length}`
     const what = scheme === 'standard-webhooks' ? 'decodes to' : 'is'
-    throw new MatchfeedError(
-      `${scheme}: ${label} ${what} ${size} bytes; at least ${min} random bytes are required`,
-      { code: 'invalid_option' },
+    throw invalidOption(
+      OWNER,
+      'verify.secret',
+      `${label} ${what} ${size} bytes; at least ${min} random bytes are required (${scheme})`,
     )
   })
 }

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../errors.js'
+import { invalidOption } from '../errors.js'
 import { type Secrets, type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import type { HeaderBag } from './headers.js'
 import {
@@ -62,7 +62,7 @@ export function verifyStandardWebhook(
 /** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */
 export function standardWebhookVerifier(options: StandardWebhookVerifyOptions) {
   const keys = prepareKeys(options.secret, SCHEME, 'base64')
-  const clock = resolveClock(options)
+  const clock = resolveClock(options, SCHEME)
   return {
     read: readStandardWebhookHeaders,
     match(bytes: Uint8Array, read: ReturnType<typeof readStandardWebhookHeaders>): VerifiedWebhook {
@@ -109,14 +109,13 @@ export function signStandardWebhook(
   const bytes = toBytes(body, SCHEME)
   // The id travels in a header and is signed as text: visible ASCII keeps both sides byte-identical.
   if (typeof options.id !== 'string' || !/^[\x21-\x7e]+$/.test(options.id)) {
-    throw new MatchfeedError(
-      'id must be a non-empty string of visible ASCII characters (it is sent as a header)',
-      {
-        code: 'invalid_option',
-      },
+    throw invalidOption(
+      'signStandardWebhook',
+      'id',
+      'must be a non-empty string of visible ASCII characters (it is sent as a header)',
     )
   }
-  const timestamp = String(signingTimestamp(options.timestamp))
+  const timestamp = String(signingTimestamp(options.timestamp, 'signStandardWebhook'))
   const mac = computeMac(key!, `${options.id}.${timestamp}.`, bytes).toString('base64')
   return { [ID]: options.id, [TIMESTAMP]: timestamp, [SIGNATURE]: `v1,${mac}` } as StandardWebhookHeaders
 }

@@ -59,7 +59,7 @@ export function verifyTimestampedSignature(
 /** @internal The verifier with its keys and clock prepared once: `read` needs only the headers, `match` the body. */
 export function timestampedVerifier(options: TimestampedVerifyOptions) {
   const keys = prepareKeys(options.secret, SCHEME, 'utf8')
-  const clock = resolveClock(options)
+  const clock = resolveClock(options, SCHEME)
   return {
     read: (headers: HeaderBag) => readTimestampedHeaders(headers, options),
     match(bytes: Uint8Array, read: ReturnType<typeof readTimestampedHeaders>): VerifiedWebhook {
@@ -80,8 +80,9 @@ export function readTimestampedHeaders(
   headers: HeaderBag,
   options: Omit<TimestampedVerifyOptions, 'secret'>,
 ): { header: string; t: string; timestamp: number; candidates: Buffer[]; id: string | undefined } {
-  const header = headerName(options.header, DEFAULT_HEADER, 'header')
-  const idHeader = options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader')
+  const header = headerName(options.header, DEFAULT_HEADER, 'header', SCHEME)
+  const idHeader =
+    options.idHeader === undefined ? undefined : headerName(options.idHeader, '', 'idHeader', SCHEME)
   const parsed = parseHeader(requireHeader(headers, header, SCHEME), header)
   const id = idHeader === undefined ? undefined : requireHeader(headers, idHeader, SCHEME)
   return { header, ...parsed, id }
@@ -94,7 +95,7 @@ export function signTimestampedSignature(
 ): Record<string, string> {
   const [key] = prepareKeys(options.secret, SCHEME, 'utf8')
   const bytes = toBytes(body, SCHEME)
-  const t = signingTimestamp(options.timestamp)
+  const t = signingTimestamp(options.timestamp, 'signTimestampedSignature')
   const mac = computeMac(key!, `${t}.`, bytes).toString('hex')
   return { [options.header ?? DEFAULT_HEADER]: `t=${t},v1=${mac}` }
 }

@@ -262,7 +262,7 @@ describe('createWebhookHandler over real HTTP (Node adapter)', () => {
   it('refuses to start without a verifier, and accepts unsigned requests only with verify: "none"', async () => {
     expect(() =>
       createWebhookHandler({ parse: () => [], onEvents: () => {} } as unknown as WebhookHandlerOptions),
-    ).toThrow(/verify is required/)
+    ).toThrow(/option verify: required/)
     const { url } = await start({ verify: 'none', allowIps: ['127.0.0.1'] })
     expect((await post(url, body, {})).status).toBe(200)
   })

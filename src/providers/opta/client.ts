@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import {
   createHttpTransport,
@@ -45,8 +45,7 @@ const DEFAULT_LIFETIME_S = 300
 
 /** Stats Perform's SDAPI (Opta Sports Data Soccer API): MA3 polling, with the OAuth token flow. */
 export function createStatsPerformClient(options: StatsPerformClientOptions): StatsPerformClient {
-  if (!options.outletKey)
-    throw new MatchfeedError('statsperform: outletKey is required', { code: 'invalid_option' })
+  if (!options.outletKey) throw invalidOption('statsperform', 'outletKey', 'required')
   const now = options.now ?? Date.now
   // The outlet key sits in URL paths: redacted from every message like the secret.
   const secrets = [options.outletKey, ...(options.secretKey ? [options.secretKey] : [])]

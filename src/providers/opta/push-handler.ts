@@ -1,4 +1,4 @@
-import { MatchfeedError, PayloadTooLargeError, ProviderPayloadError } from '../../errors.js'
+import { invalidOption, PayloadTooLargeError, ProviderPayloadError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { credentialsVerifier } from '../../webhooks/credentials.js'
 import { createWebhookHandler, type WebhookContext, type WebhookHandler } from '../../webhooks/handler.js'
@@ -63,11 +63,10 @@ const MAX_F7_CHARACTERS = 16 * 1024
 export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookHandler {
   const { auth } = options
   if (!auth.allowIps && !auth.basic && !auth.header) {
-    throw new MatchfeedError(
-      'createOptaPushHandler: configure auth.allowIps, auth.basic and/or auth.header',
-      {
-        code: 'invalid_option',
-      },
+    throw invalidOption(
+      'createOptaPushHandler',
+      'auth',
+      'configure auth.allowIps, auth.basic and/or auth.header',
     )
   }
   const maxGames = options.maxGames ?? 200
@@ -93,7 +92,9 @@ export function createOptaPushHandler(options: OptaPushHandlerOptions): WebhookH
 
   return createWebhookHandler({
     verify:
-      auth.basic || auth.header ? credentialsVerifier({ basic: auth.basic, header: auth.header }) : 'none',
+      auth.basic || auth.header
+        ? credentialsVerifier({ basic: auth.basic, header: auth.header }, 'createOptaPushHandler', 'auth.')
+        : 'none',
     allowIps: auth.allowIps,
     trustedProxies: auth.trustedProxies,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { createHttpTransport, type HttpRetryOptions, type HttpTimeouts } from '../../http/index.js'
 import type { Source } from '../../pipeline/contracts.js'
@@ -37,7 +37,11 @@ export interface StatsBombClient {
 /** StatsBomb's Data API (v8 events, v4 lineups) with HTTP Basic, through matchfeed's HTTP transport. */
 export function createStatsBombClient(options: StatsBombClientOptions): StatsBombClient {
   if (!options.username || !options.password) {
-    throw new MatchfeedError('statsbomb: username and password are required', { code: 'invalid_option' })
+    throw invalidOption(
+      'statsbomb',
+      options.username ? 'password' : 'username',
+      'required (username and password)',
+    )
   }
   const transport = createHttpTransport({
     provider: 'statsbomb',

@@ -1,4 +1,4 @@
-import { MatchfeedError, ProviderPayloadError } from '../../errors.js'
+import { invalidOption, ProviderPayloadError } from '../../errors.js'
 import { formatPath, rawProblem, textProblem, tooLarge } from '../../event/bounds.js'
 import { ADDED_TIME_AFTER } from '../../event/clock.js'
 import type { BodyPart, Card, EventResult, EventType, SetPiece, Side } from '../../event/enums.js'
@@ -136,9 +136,10 @@ function checkOptions(options: StatsBombParseOptions | undefined) {
     options === null ||
     (typeof options === 'object' && (options as { matchId?: unknown }).matchId === undefined)
   ) {
-    throw new MatchfeedError(
-      'statsbomb: option matchId: required (a StatsBomb event file does not carry its match id)',
-      { code: 'invalid_option' },
+    throw invalidOption(
+      'statsbomb',
+      'matchId',
+      'required (a StatsBomb event file does not carry its match id)',
     )
   }
   return checkedOptions(PROVIDER, StatsBombParseOptionsSchema, options)

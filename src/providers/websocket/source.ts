@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import { openNdjsonStream, openWebSocket, type WebSocketConstructor } from './connection.js'
 import { runUntilStopped } from './lifecycle.js'
 import { type Connect, initialState, streamSettings } from './stream-run.js'
@@ -29,18 +29,19 @@ export function createWebSocketSource(options: WebSocketSourceOptions): StreamSo
   // Typed as always there; absent on Node < 22 (and then `ws` is the way).
   const Ctor: WebSocketConstructor | undefined = options.WebSocket ?? globalThis.WebSocket
   if (!Ctor)
-    throw new MatchfeedError('no global WebSocket here: pass the WebSocket option (ws)', {
-      code: 'invalid_option',
-    })
+    throw invalidOption(
+      'createWebSocketSource',
+      'WebSocket',
+      'no global WebSocket here: pass the WebSocket option (ws)',
+    )
   if (options.headers && !options.WebSocket) {
-    throw new MatchfeedError(
-      'headers need a WebSocket constructor that accepts them: pass `WebSocket` from ws',
-      {
-        code: 'invalid_option',
-      },
+    throw invalidOption(
+      'createWebSocketSource',
+      'headers',
+      'needs a WebSocket constructor that accepts them: pass `WebSocket` from ws',
     )
   }
-  return createStreamSource(options, 'websocket', async (state, signal) => {
+  return createStreamSource(options, 'websocket', 'createWebSocketSource', async (state, signal) => {
     const connection = await openWebSocket({
       url: typeof options.url === 'function' ? await options.url() : options.url,
       protocols: options.protocols,
@@ -57,7 +58,7 @@ export function createWebSocketSource(options: WebSocketSourceOptions): StreamSo
 
 /** An NDJSON stream over chunked HTTP as a Source, with the same heartbeat, resume and back-fill logic. */
 export function createHttpStreamSource(options: HttpStreamSourceOptions): StreamSource {
-  return createStreamSource(options, 'http-stream', async (state, signal) =>
+  return createStreamSource(options, 'http-stream', 'createHttpStreamSource', async (state, signal) =>
     openNdjsonStream({
       url: typeof options.url === 'function' ? await options.url(state.lastSeq) : options.url,
       headers: options.headers,
@@ -71,9 +72,10 @@ export function createHttpStreamSource(options: HttpStreamSourceOptions): Stream
 function createStreamSource(
   options: StreamSourceOptions,
   defaultName: string,
+  owner: string,
   connect: Connect,
 ): StreamSource {
-  const settings = streamSettings(options, defaultName, connect)
+  const settings = streamSettings(options, defaultName, connect, owner)
   const state = initialState()
   return {
     name: settings.name,

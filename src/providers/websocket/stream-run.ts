@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import type { FrameConnection } from './connection.js'
 import { DEFAULT_MAX_BACKFILL } from './sequence-gap.js'
@@ -33,12 +33,11 @@ export function streamSettings(
   options: StreamSourceOptions,
   defaultName: string,
   connect: Connect,
+  owner: string,
 ): StreamSettings {
   const maxBackfill = options.maxBackfill ?? DEFAULT_MAX_BACKFILL
   if (!Number.isSafeInteger(maxBackfill) || maxBackfill < 1) {
-    throw new MatchfeedError(`maxBackfill must be a positive integer, got ${maxBackfill}`, {
-      code: 'invalid_option',
-    })
+    throw invalidOption(owner, 'maxBackfill', `must be a positive integer, got ${maxBackfill}`)
   }
   return {
     options,

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import { SinkError } from '../sink-error.js'
 
 /** pg's `query(text, values)` shape: a pg Pool or Client, PGlite, or anything alike. */
@@ -42,11 +42,9 @@ export async function withTransaction<T>(db: Queryable, fn: (tx: Queryable) => P
 }
 
 /** A quoted identifier, for the schema and table names the user chooses. */
-export function ident(name: string): string {
+export function ident(name: string, owner = 'postgres', option = 'table'): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new MatchfeedError(`"${name}" is not a plain SQL identifier (letters, digits, _)`, {
-      code: 'invalid_option',
-    })
+    throw invalidOption(owner, option, `"${name}" is not a plain SQL identifier (letters, digits, _)`)
   }
   return `"${name}"`
 }

@@ -7,13 +7,13 @@ export interface TableOptions {
   table?: string
 }
 
-export function tableNames(options: TableOptions = {}) {
-  const schema = ident(options.schema ?? 'public')
+export function tableNames(options: TableOptions = {}, owner = 'postgres') {
+  const schema = ident(options.schema ?? 'public', owner, 'schema')
   const table = options.table ?? 'match_events'
   return {
     schema,
-    events: `${schema}.${ident(table)}`,
-    outbox: `${schema}.${ident(`${table}_outbox`)}`,
+    events: `${schema}.${ident(table, owner, 'table')}`,
+    outbox: `${schema}.${ident(`${table}_outbox`, owner, 'table')}`,
     migrations: `${schema}.${ident('matchfeed_migrations')}`,
     table,
   }

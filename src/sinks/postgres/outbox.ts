@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import type { Sink } from '../../pipeline/contracts.js'
 import { postgresError, type Queryable, withTransaction } from './db.js'
@@ -40,12 +40,12 @@ const PRUNE_SLICE = 10_000
  * relay that dies in between leaves the rows to be sent again, and the idempotent sinks absorb the repeat.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const t = tableNames(options)
+  const t = tableNames(options, 'createOutboxRelay')
   const batchSize = options.batchSize ?? 500
   const idleMs = options.idleMs ?? 200
   const keepDoneMs = options.keepDoneMs ?? DAY_MS
   if (!(keepDoneMs >= 0))
-    throw new MatchfeedError('outbox relay: keepDoneMs must be ≥ 0', { code: 'invalid_option' })
+    throw invalidOption('createOutboxRelay', 'keepDoneMs', `must be ≥ 0, got ${String(keepDoneMs)}`)
   let running: Promise<void> | undefined
   let stopping = false
 

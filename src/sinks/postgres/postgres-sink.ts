@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption, MatchfeedError } from '../../errors.js'
 import { latestVersions } from '../../event/merge.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
@@ -90,7 +90,7 @@ export function toColumns(events: readonly MatchEvent[]): unknown[][] {
 
 /** `INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (id) DO UPDATE … WHERE newer` (+ the outbox). */
 export function upsertSql(options: TableOptions & { outbox?: boolean }): string {
-  const t = tableNames(options)
+  const t = tableNames(options, 'postgresSink')
   const names = COLUMNS.map(([name]) => name)
   const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')
   const updates = names
@@ -123,9 +123,7 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   const sinkName = options.name ?? 'postgres'
   const given = [options.client, options.connectionString, options.embedded].filter((v) => v !== undefined)
   if (given.length !== 1) {
-    throw new MatchfeedError('postgresSink needs exactly one of client, connectionString or embedded', {
-      code: 'invalid_option',
-    })
+    throw invalidOption('postgresSink', 'client', 'pass exactly one of client, connectionString or embedded')
   }
   const maxRows = options.batch?.maxRows ?? 1_000
   const maxWaitMs = options.batch?.maxWaitMs ?? 0

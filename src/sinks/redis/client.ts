@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption, MatchfeedError } from '../../errors.js'
 import { importPeer } from '../../peer.js'
 import { SinkError } from '../sink-error.js'
 
@@ -45,7 +45,11 @@ export interface RedisConnection {
 }
 
 /** Duck-types a client; neither library is imported here. */
-export function adaptRedisClient(client: unknown, onError?: (error: Error) => void): RedisConnection {
+export function adaptRedisClient(
+  client: unknown,
+  onError?: (error: Error) => void,
+  owner = 'redis',
+): RedisConnection {
   const c = client as Partial<NodeRedisClientLike & IoRedisClientLike> | null
   // ioredis has `sendCommand` too (taking a Command object), so `call` decides first.
   if (c && typeof c.call === 'function' && typeof c.duplicate === 'function') {
@@ -81,9 +85,10 @@ export function adaptRedisClient(client: unknown, onError?: (error: Error) => vo
       },
     }
   }
-  throw new MatchfeedError(
-    'redis: `client` must be a node-redis client (createClient() from "redis", connected) or an ioredis instance',
-    { code: 'invalid_option' },
+  throw invalidOption(
+    owner,
+    'client',
+    'must be a node-redis client (createClient() from "redis", connected) or an ioredis instance',
   )
 }
 
@@ -98,10 +103,10 @@ export function lazyConnection(
   purpose: string,
 ): { get(): Promise<RedisConnection>; close(): Promise<void> } {
   if ((options.client === undefined) === (options.url === undefined)) {
-    throw new MatchfeedError(`${purpose}: pass either \`client\` or \`url\``, { code: 'invalid_option' })
+    throw invalidOption(purpose, 'client', 'pass either `client` or `url`')
   }
   if (options.client !== undefined) {
-    const connection = adaptRedisClient(options.client)
+    const connection = adaptRedisClient(options.client, undefined, purpose)
     return { get: async () => connection, close: async () => {} }
   }
   const url = options.url!

@@ -1,4 +1,4 @@
-import { MatchfeedError } from '../../errors.js'
+import { invalidOption } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import type { RedisConnectionOptions } from './client.js'
 import { startConsumer, stopConsumer } from './consumer-lifecycle.js'
@@ -91,14 +91,10 @@ export interface RedisStreamConsumer {
  */
 export function createRedisStreamConsumer(options: RedisStreamConsumerOptions): RedisStreamConsumer {
   if ((options.keys === undefined) === (options.pattern === undefined)) {
-    throw new MatchfeedError('createRedisStreamConsumer: pass either `keys` or `pattern`', {
-      code: 'invalid_option',
-    })
+    throw invalidOption('createRedisStreamConsumer', 'keys', 'pass either `keys` or `pattern`')
   }
   if (!options.group || !options.consumer) {
-    throw new MatchfeedError('createRedisStreamConsumer: `group` and `consumer` are required', {
-      code: 'invalid_option',
-    })
+    throw invalidOption('createRedisStreamConsumer', options.group ? 'consumer' : 'group', 'required')
   }
   // The state lives in ConsumerState; consumer-lifecycle runs the loop over consumer-discovery (streams and
   // groups), consumer-claiming (XAUTOCLAIM, held streams) and consumer-delivery (handler, dead letters).

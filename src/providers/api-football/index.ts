@@ -1,5 +1,6 @@
 export type { BudgetSnapshot, PlanLimits } from '../polling/poll-budget.js'
 export { type PollClock, systemClock } from '../polling/poll-clock.js'
+export type { PollerReport } from '../polling/poll-loop.js'
 export type { NextPoll } from '../polling/tracked-match.js'
 export type {
   ApiFootballParseOptions,

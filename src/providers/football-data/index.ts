@@ -1,3 +1,4 @@
+export type { PollerReport } from '../polling/poll-loop.js'
 export {
   createFootballDataClient,
   FOOTBALL_DATA_BASE_URL,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { MatchfeedError } from '../errors.js'
+import { lookupTable } from '../providers/lookup.js'
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js'
 import { CLI_PROVIDERS, type CompanionFiles } from './providers.js'
 
@@ -73,13 +74,13 @@ export async function normalizeCommand(args: string[], io: CliIo): Promise<ExitC
 }
 
 // The parsers speak of their options; on the command line those are flags.
-const FLAGS: Record<string, string> = {
+const FLAGS = lookupTable({
   'options.matchId': '--match-id',
   'options.fixtureId': '--match-id',
   'options.f7': '--f7',
   'options.ma1': '--ma1',
   'options.lineups': '--lineups',
-}
+})
 
 function inFlags(message: string): string {
   return message.replace(/options\.[A-Za-z]+/g, (option) => FLAGS[option] ?? option)

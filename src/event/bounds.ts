@@ -14,7 +14,7 @@ import {
 } from './limits.js'
 
 export const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store'
-export const LONE_SURROGATE_REASON =
+const LONE_SURROGATE_REASON =
   'contains a lone surrogate (not well-formed UTF-16, not Unicode text), which Postgres cannot store'
 const YEAR_ZERO_REASON = 'is in year 0000: years run from 0001 to 9999 (Postgres has no year 0)'
 
@@ -42,7 +42,7 @@ export function textProblem(text: string, max: number): string | undefined {
 }
 
 /** Why a `timestamp` cannot be stored (year 0000, too long), or undefined; its format is the schema's. */
-export function timestampProblem(timestamp: string): string | undefined {
+function timestampProblem(timestamp: string): string | undefined {
   if (timestamp.length > TIMESTAMP_MAX_LENGTH) return tooLong(TIMESTAMP_MAX_LENGTH)
   if (timestamp.startsWith('0000')) return YEAR_ZERO_REASON
   // A parser's toISOString() of a year past 9999 (or before 0) starts with + or -.

@@ -125,7 +125,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onSinkStatusChange: (health) => safeEmit('health', health),
   })
   const fanOut = new FanOut(runners, dedupe)
-  const sourceRuns: Promise<void>[] = []
+  // The sources started and not yet settled (each leaves on settling): what a stop waits for.
   const running = new Map<string, { stop: AbortController; run: Promise<void> }>()
   const pending: Source[] = [...(options.sources ?? [])]
   const controller = new AbortController()
@@ -169,7 +169,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         if (running.get(source.name)?.run === run) running.delete(source.name)
       })
     running.set(source.name, { stop, run })
-    sourceRuns.push(run)
   }
 
   function addSource(source: Source): void {
@@ -201,7 +200,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   async function stopOnce(deadlineMs: number): Promise<StopReport> {
     state = 'stopping'
     controller.abort(new MatchfeedError('the pipeline is stopping', { code: 'pipeline_stopped' }))
-    const undrained = await drainAndClose(runners, sourceRuns, deadlineMs)
+    const undrained = await drainAndClose(
+      runners,
+      [...running.values()].map((r) => r.run),
+      deadlineMs,
+    )
     state = 'stopped'
     return { undrained, sourceErrors: tracker.errors() }
   }

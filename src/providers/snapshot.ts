@@ -63,14 +63,14 @@ export function diffSnapshot(
  * in any order; not compared for events compared by id alone). A withdrawn event stays withdrawn without a
  * word: a later deletion of it at the same version is nothing new.
  */
-export function sameEvent(before: MatchEvent, after: MatchEvent, rules: DiffRules = {}): boolean {
+function sameEvent(before: MatchEvent, after: MatchEvent, rules: DiffRules = {}): boolean {
   if (before.deleted !== after.deleted || after.version > before.version) return false
   if (after.deleted || rules.byIdOnly?.(after)) return true
   return canonical(before) === canonical(after)
 }
 
 /** An event withdrawn: as it was, marked deleted, without a score (it no longer counts). */
-export function withdrawn(event: MatchEvent): MatchEvent {
+function withdrawn(event: MatchEvent): MatchEvent {
   const { score: _score, ...rest } = event
   return { ...rest, deleted: true }
 }

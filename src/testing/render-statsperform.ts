@@ -47,7 +47,7 @@ export function createStatsPerformRenderer(context: RenderContext): StatsPerform
 /** A team's or player's Stats Perform id: alphanumeric, drawn from the simulated id. */
 export const contestantId = (context: RenderContext, side: Side) =>
   alphanumericOf(`statsperform:team:${context.teams[side].id}`)
-export const spPlayerId = (id: number) => alphanumericOf(`statsperform:player:${id}`)
+const spPlayerId = (id: number) => alphanumericOf(`statsperform:player:${id}`)
 
 const isoSeconds = (ms: number) => new Date(ms - (ms % 1000)).toISOString().replace('.000Z', 'Z')
 

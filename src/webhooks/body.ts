@@ -45,7 +45,7 @@ export async function readBody(body: RequestBody, maxBytes: number, timeoutMs: n
   if (body === null) return { kind: 'read', bytes: new Uint8Array(0) }
   if (body instanceof Uint8Array) return body.byteLength > maxBytes ? { kind: 'too_large' } : read(body)
   const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(new BodyTimeout()), timeoutMs)
+  const timer = setTimeout(() => deadline.abort(), timeoutMs)
   try {
     const bytes =
       typeof body === 'function'
@@ -53,15 +53,13 @@ export async function readBody(body: RequestBody, maxBytes: number, timeoutMs: n
         : await readIterable(body, maxBytes, deadline.signal)
     return bytes === undefined ? { kind: 'too_large' } : read(bytes)
   } catch (error) {
-    if (error instanceof BodyTimeout || deadline.signal.aborted) return { kind: 'timeout' }
+    if (deadline.signal.aborted) return { kind: 'timeout' }
     if (error instanceof ClientAbortError || !(error instanceof MatchfeedError)) return { kind: 'aborted' }
     throw error
   } finally {
     clearTimeout(timer)
   }
 }
-
-class BodyTimeout extends Error {}
 
 const read = (bytes: Uint8Array): BodyOutcome => ({ kind: 'read', bytes })
 

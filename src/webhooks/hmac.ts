@@ -68,7 +68,7 @@ export function hmacVerifier(options: HmacVerifyOptions) {
  * @internal What verifyHmacSignature reads from the headers alone: the well-formed candidate signatures
  * and the id. Throws as the verifier would, so a receiver can refuse before it reads the body.
  */
-export function readHmacHeaders(
+function readHmacHeaders(
   headers: HeaderBag,
   options: Omit<HmacVerifyOptions, 'secret'>,
 ): { header: string; candidates: Buffer[]; id: string | undefined } {

@@ -25,7 +25,7 @@ export function toNodeListener(handle: (request: WebhookRequest) => Promise<Webh
 }
 
 /** What is discarded of an unread body, at most, so that its sender sees the answer (nginx's lingering close). */
-export const LINGER = { bytes: 16 * 1024 * 1024, ms: 5_000 }
+const LINGER = { bytes: 16 * 1024 * 1024, ms: 5_000 }
 
 /**
  * A sender still writing its body when the answer (413, 401, 503, …) goes out gets a connection reset if the

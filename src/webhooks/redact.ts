@@ -1,7 +1,7 @@
 import type { HeaderBag } from './headers.js'
 
 /** What a redacted header's value becomes. */
-export const REDACTED = '[redacted]'
+const REDACTED = '[redacted]'
 
 const ALWAYS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie'])
 // Names that say they carry a credential: x-api-key, x-auth-token, x-hub-signature-256, webhook-signature, …

@@ -9,7 +9,7 @@ export interface ClockOptions {
   now?: () => number
 }
 
-export const DEFAULT_TOLERANCE_SECONDS = 300
+const DEFAULT_TOLERANCE_SECONDS = 300
 
 /**
  * @internal Validates the clock options up front (a bad tolerance is a programming error, so it is a

@@ -58,7 +58,7 @@ function split<H>(
  * Shortest secrets accepted by a handler. HMAC keys shorter than the hash's output weaken it (RFC 2104
  * recommends at least its length); Standard Webhooks recommends 24–64 random bytes.
  */
-export const MIN_SECRET_BYTES = { hmac: 16, timestamped: 16, 'standard-webhooks': 24 } as const
+const MIN_SECRET_BYTES = { hmac: 16, timestamped: 16, 'standard-webhooks': 24 } as const
 
 /**
  * @internal Checks a verifier's configuration (secrets, their length, tolerance, header names) once, when

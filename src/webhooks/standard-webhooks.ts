@@ -81,7 +81,7 @@ export function standardWebhookVerifier(options: StandardWebhookVerifyOptions) {
  * receiver can refuse before it reads the body. The timestamp's window is not checked here: that is said
  * only of an authentic message.
  */
-export function readStandardWebhookHeaders(headers: HeaderBag): {
+function readStandardWebhookHeaders(headers: HeaderBag): {
   id: string
   ts: string
   timestamp: number

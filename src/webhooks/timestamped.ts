@@ -76,7 +76,7 @@ export function timestampedVerifier(options: TimestampedVerifyOptions) {
  * @internal What verifyTimestampedSignature reads from the headers alone. Throws as the verifier would,
  * so a receiver can refuse before it reads the body; the window is checked only on an authentic message.
  */
-export function readTimestampedHeaders(
+function readTimestampedHeaders(
   headers: HeaderBag,
   options: Omit<TimestampedVerifyOptions, 'secret'>,
 ): { header: string; t: string; timestamp: number; candidates: Buffer[]; id: string | undefined } {

@@ -91,6 +91,10 @@ function heredocScripts(shell: DocBlock, lines: string[], skip: string | undefin
 
 export const isCompiled = (block: DocBlock): boolean => COMPILED.has(block.lang)
 
+/** A file name of its own for a block: `docs_pitch_md_L12.ts` (with `extension`). */
+export const blockFileName = (block: DocBlock, extension: string): string =>
+  `${block.file.replace(/[/.]/g, '_')}_L${block.line}${extension}`
+
 export type Resolution = 'node16' | 'bundler'
 
 export interface BlockError {
@@ -126,8 +130,7 @@ export function typecheckBlocks(blocks: readonly DocBlock[], resolution: Resolut
   }
   const virtual = new Map<string, DocBlock>()
   for (const block of blocks) {
-    const name = `${block.file.replace(/[/.]/g, '_')}_L${block.line}${COMPILED.get(block.lang) ?? '.ts'}`
-    virtual.set(join(ROOT, '.doc-blocks', name), block)
+    virtual.set(join(ROOT, '.doc-blocks', blockFileName(block, COMPILED.get(block.lang) ?? '.ts')), block)
   }
   const host = ts.createCompilerHost(options)
   const { fileExists, readFile } = host

@@ -29,12 +29,7 @@ export function failure(
   reason: WebhookFailureReason,
   header?: string,
 ): WebhookVerificationError {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (error) {
-    thrown = error
-  }
+  const thrown = thrownBy(fn)
   expect(thrown).toBeInstanceOf(WebhookVerificationError)
   const error = thrown as WebhookVerificationError
   expect(error.reason, error.message).toBe(reason)
@@ -46,14 +41,19 @@ export function failure(
 }
 
 export function configError(fn: () => unknown): MatchfeedError {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (error) {
-    thrown = error
-  }
+  const thrown = thrownBy(fn)
   expect(thrown).toBeInstanceOf(MatchfeedError)
   expect(thrown).not.toBeInstanceOf(WebhookVerificationError)
   expect((thrown as MatchfeedError).code).toBe('invalid_option')
   return thrown as MatchfeedError
+}
+
+/** What `fn` throws, or undefined when it returns. */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  return undefined
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
+  blockFileName,
   type DocBlock,
   docFiles,
   extractBlocks,
@@ -39,7 +40,7 @@ describe('the code blocks of README.md and docs/', () => {
     const dir = join(ROOT, '.tmp', 'doc-blocks')
     mkdirSync(dir, { recursive: true })
     for (const block of runnable) {
-      const file = join(dir, `${block.file.replace(/[/.]/g, '_')}_L${block.line}.ts`)
+      const file = join(dir, blockFileName(block, '.ts'))
       writeFileSync(file, withClaims(block))
       const { claims } = (await import(pathToFileURL(file).href)) as { claims: Claim[] }
       for (const claim of claims) {

@@ -1,6 +1,6 @@
 // matchfeed/testing's renderers: every provider's real parser reads what its mock serves, at every moment of
 // a match, and every provider ends on the same summary; the shapes follow the real files.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseApiFootballFixture } from '../../src/providers/api-football/index.js'
 import { parseCustomEvents } from '../../src/providers/custom/index.js'
@@ -15,6 +15,7 @@ import {
   streamSummary,
 } from '../../src/testing/index.js'
 import { RECORDING } from '../helpers/pollers.js'
+import { hasShared, readShared } from '../helpers/shared.js'
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')
 type Json = Record<string, unknown>
@@ -102,9 +103,9 @@ describe('the rendered shapes follow the real files', () => {
     expect(Object.keys(ma3.liveData.matchDetails).sort()).toEqual(
       [...Object.keys(real.liveData.matchDetails), 'winner'].sort(),
     )
-    const shared = '/work/shared/fixtures/statsperform/ma1_408bfjw6uz5k19zk4am50ykmh.json'
-    if (!existsSync(shared)) return
-    const realMa1 = (JSON.parse(readFileSync(shared, 'utf8')) as { match: Json[] }).match[0]! as {
+    if (!hasShared) return
+    const ma1File = 'fixtures/statsperform/ma1_408bfjw6uz5k19zk4am50ykmh.json'
+    const realMa1 = (JSON.parse(readShared(ma1File)) as { match: Json[] }).match[0]! as {
       liveData: Record<string, Json[]>
     }
     const ma1 = match.statsPerformMA1(end) as { liveData: Record<string, Json[]> }

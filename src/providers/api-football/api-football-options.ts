@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { fn } from '../options.js'
 import { MINUTE } from '../polling/poll-clock.js'
-import { HeadlinePollerOptionsSchema } from '../polling/poller-options.js'
+import { HeadlinePollerOptionsSchema, pollId } from '../polling/poller-options.js'
 
 const id = z.union([z.string().min(1), z.int()]).transform(String)
 const matchId = id.refine((v) => !v.includes(':'), 'must not contain ":"')
@@ -34,7 +34,6 @@ export const ApiFootballParseOptionsSchema = z.object({
 })
 export type ApiFootballParseOptions = z.input<typeof ApiFootballParseOptionsSchema>
 
-const pollId = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
 const PlanSchema = z.union([
   z.enum(['free', 'pro', 'ultra', 'mega']),
   z.object({ perMinute: z.int().positive(), perDay: z.int().positive().optional() }),

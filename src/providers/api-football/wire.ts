@@ -4,28 +4,25 @@ import {
   addedMinutes,
   goalCount,
   minuteOfMatch,
+  nullableString,
   ProviderRefSchema,
   providerRefId,
   unixSeconds,
 } from '../headline/wire.js'
 
-const nullableString = z.string().nullish()
-
-const RefSchema = ProviderRefSchema
-
 /** One item of `response[]` in `fixtures/events`, or of `events[]` in a fixture. */
 export const ApiFootballEventSchema = z.object({
   time: z.object({ elapsed: minuteOfMatch, extra: addedMinutes }),
-  team: RefSchema,
-  player: RefSchema,
-  assist: RefSchema,
+  team: ProviderRefSchema,
+  player: ProviderRefSchema,
+  assist: ProviderRefSchema,
   type: z.string().min(1),
   detail: nullableString,
   comments: nullableString,
 })
 export type ApiFootballEvent = z.input<typeof ApiFootballEventSchema>
 
-const LineupPlayerSchema = z.object({ player: RefSchema })
+const LineupPlayerSchema = z.object({ player: ProviderRefSchema })
 
 /** One team of `lineups[]`: only the players are read, to check substitutions. */
 export const ApiFootballLineupSchema = z.object({

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { fn } from '../options.js'
 import { MINUTE } from '../polling/poll-clock.js'
-import { HeadlinePollerOptionsSchema } from '../polling/poller-options.js'
+import { HeadlinePollerOptionsSchema, pollId } from '../polling/poller-options.js'
 
 /** What a parse warning says: the event was kept (as `generic` when it could not be mapped), or why not. */
 export interface FootballDataWarning {
@@ -26,8 +26,6 @@ export const FootballDataParseOptionsSchema = z.object({
   onWarning: fn<(warning: FootballDataWarning) => void>().optional(),
 })
 export type FootballDataParseOptions = z.input<typeof FootballDataParseOptionsSchema>
-
-const pollId = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
 
 /** Options of createFootballDataPoller. */
 export const FootballDataPollerOptionsSchema = HeadlinePollerOptionsSchema.extend({

@@ -5,11 +5,11 @@ import {
   goalCount,
   MAX_MINUTE,
   minuteOfMatch,
+  nullableString,
   ProviderRefSchema,
   providerRefId,
 } from '../headline/wire.js'
 
-const nullableString = z.string().nullish()
 /** `minute` was a string ("90") in older responses and is an int in v4. */
 const minute = z
   .union([
@@ -19,7 +19,6 @@ const minute = z
   .nullish()
   .transform((v) => (v === null || v === undefined ? undefined : Number(v)))
 
-const RefSchema = ProviderRefSchema
 const PairSchema = z.object({ home: goalCount, away: goalCount }).nullish()
 const PersonSchema = z.object({ id: providerRefId, name: nullableString })
 
@@ -58,21 +57,28 @@ export const FootballDataMatchSchema = z.object({
         minute,
         injuryTime: addedMinutes,
         type: z.string().min(1),
-        team: RefSchema,
-        scorer: RefSchema,
-        assist: RefSchema,
+        team: ProviderRefSchema,
+        scorer: ProviderRefSchema,
+        assist: ProviderRefSchema,
         score: PairSchema,
       }),
     )
     .nullish(),
   bookings: z
-    .array(z.object({ minute, team: RefSchema, player: RefSchema, card: z.string().min(1) }))
+    .array(z.object({ minute, team: ProviderRefSchema, player: ProviderRefSchema, card: z.string().min(1) }))
     .nullish(),
   substitutions: z
-    .array(z.object({ minute, team: RefSchema, playerOut: RefSchema, playerIn: RefSchema }))
+    .array(
+      z.object({
+        minute,
+        team: ProviderRefSchema,
+        playerOut: ProviderRefSchema,
+        playerIn: ProviderRefSchema,
+      }),
+    )
     .nullish(),
   penalties: z
-    .array(z.object({ player: RefSchema, team: RefSchema, scored: z.boolean().nullish() }))
+    .array(z.object({ player: ProviderRefSchema, team: ProviderRefSchema, scored: z.boolean().nullish() }))
     .nullish(),
 })
 export type FootballDataMatch = z.input<typeof FootballDataMatchSchema>

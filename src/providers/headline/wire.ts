@@ -13,8 +13,11 @@ export const providerRefId = z
   .nullish()
   .transform((id) => (id === '' ? undefined : id))
 
+/** A text field that may be null or absent. */
+export const nullableString = z.string().nullish()
+
 /** `{ id, name }`; either part may be null (lower leagues often lack player ids). */
-export const ProviderRefSchema = z.object({ id: providerRefId, name: z.string().nullish() }).nullish()
+export const ProviderRefSchema = z.object({ id: providerRefId, name: nullableString }).nullish()
 
 export const goalCount = z.int().min(0).max(MAX_GOALS).nullish()
 export const minuteOfMatch = z.int().min(0).max(MAX_MINUTE)

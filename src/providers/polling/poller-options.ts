@@ -3,6 +3,9 @@ import type { HttpTimeouts } from '../../http/transport.js'
 import { fn } from '../options.js'
 import { MINUTE, type PollClock } from './poll-clock.js'
 
+/** A fixture, match or league id for a poller: a positive integer, as a number or as digits. */
+export const pollId = z.union([z.int().positive(), z.string().regex(/^\d+$/)]).transform(String)
+
 /** The options every headline poller (API-Football, Football-Data) shares; each extends them. */
 export const HeadlinePollerOptionsSchema = z.object({
   fetch: fn<typeof globalThis.fetch>().optional(),

@@ -1,5 +1,6 @@
-// Events/s into Postgres through the sink (UNNEST), against multi-row VALUES and COPY in the same run, and
-// p99 latency of a batch of 100; the same for PGlite. Needs the server of DATABASE_URL. Not a test.
+// Events/s into Postgres through the sink (one JSON array parameter), against UNNEST of 22 column arrays,
+// multi-row VALUES and COPY in the same run, and p99 latency of a batch of 100; the same for PGlite. Needs the
+// server of DATABASE_URL. Not a test.
 import { Readable } from 'node:stream'
 import { pipeline as streamPipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
@@ -8,11 +9,45 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { MatchEvent } from '../src/event/schema.js'
 import { migrate, postgresSink, type Queryable } from '../src/sinks/postgres/index.js'
-import { toColumns } from '../src/sinks/postgres/postgres-sink.js'
 import { benchEvent } from './events.js'
 
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `mf_bench_${process.pid}`
+const COLUMN_NAMES =
+  'id, provider, provider_event_id, match_id, seq, version, deleted, type, result, period, period_time, minute, second, added_time, team_id, player_id, x, y, end_x, end_y, provider_timestamp, event'
+
+/** One array per column (the sink's earlier parameters, kept here for the comparison). */
+function toColumns(events: readonly MatchEvent[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 22 }, () => [])
+  for (const e of events) {
+    const row = [
+      e.id,
+      e.provider,
+      e.providerEventId,
+      e.matchId,
+      e.seq,
+      e.version,
+      e.deleted,
+      e.type,
+      e.result ?? null,
+      e.period,
+      e.periodTime,
+      e.minute,
+      e.second,
+      e.addedTime ?? null,
+      e.team?.id ?? null,
+      e.player?.id ?? null,
+      e.x ?? null,
+      e.y ?? null,
+      e.endX ?? null,
+      e.endY ?? null,
+      e.timestamp ?? null,
+      JSON.stringify(e),
+    ]
+    for (let c = 0; c < row.length; c++) columns[c]!.push(row[c])
+  }
+  return columns
+}
 
 /** `count` events from number `offset`, spread over 20 matches. */
 function events(count: number, offset: number): MatchEvent[] {
@@ -61,8 +96,21 @@ export async function run() {
   try {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`)
     const table = (name: string) => ({ schema: SCHEMA, table: name })
-    for (const name of ['unnest', 'values', 'copy']) await migrate(pool, table(name))
-    const sink = postgresSink({ client: pool, ...table('unnest') })
+    for (const name of ['sink', 'unnest', 'values', 'copy']) await migrate(pool, table(name))
+    const sink = postgresSink({ client: pool, ...table('sink') })
+
+    // UNNEST: one array parameter per column (the sink's statement before it took one JSON array).
+    const types =
+      'text text text text float8 int8 bool text text int2 float8 int4 int4 int4 text text float8 float8 float8 float8 timestamptz jsonb'
+    const unnestSql = `INSERT INTO ${SCHEMA}.unnest AS t (${COLUMN_NAMES})
+      SELECT * FROM unnest(${types
+        .split(' ')
+        .map((type, i) => `$${i + 1}::${type}[]`)
+        .join(', ')})
+      ON CONFLICT (id) DO UPDATE SET event = EXCLUDED.event, version = EXCLUDED.version WHERE EXCLUDED.version > t.version`
+    const unnestWrite = async (batch: MatchEvent[]) => {
+      await pool.query(unnestSql, toColumns(batch))
+    }
 
     // Multi-row VALUES: 22 parameters a row, so at most 2,978 rows a statement.
     const columns = 22
@@ -76,12 +124,9 @@ export async function run() {
         `INSERT INTO ${SCHEMA}.values SELECT * FROM (VALUES ${rows.join(', ')}) v ON CONFLICT (id) DO NOTHING`
           .replace(
             'SELECT * FROM (VALUES',
-            '(id, provider, provider_event_id, match_id, seq, version, deleted, type, result, period, period_time, minute, second, added_time, team_id, player_id, x, y, end_x, end_y, provider_timestamp, event) SELECT id, provider, provider_event_id, match_id, seq::float8, version::int8, deleted::bool, type, result, period::int2, period_time::float8, minute::int4, second::int4, added_time::int4, team_id, player_id, x::float8, y::float8, end_x::float8, end_y::float8, provider_timestamp::timestamptz, event::jsonb FROM (VALUES',
+            `(${COLUMN_NAMES}) SELECT id, provider, provider_event_id, match_id, seq::float8, version::int8, deleted::bool, type, result, period::int2, period_time::float8, minute::int4, second::int4, added_time::int4, team_id, player_id, x::float8, y::float8, end_x::float8, end_y::float8, provider_timestamp::timestamptz, event::jsonb FROM (VALUES`,
           )
-          .replace(
-            ') v ON',
-            ') v(id, provider, provider_event_id, match_id, seq, version, deleted, type, result, period, period_time, minute, second, added_time, team_id, player_id, x, y, end_x, end_y, provider_timestamp, event) ON',
-          ),
+          .replace(') v ON', `) v(${COLUMN_NAMES}) ON`),
         params,
       )
     }
@@ -101,11 +146,7 @@ export async function run() {
         const lines = batch.map((_, r) => `${cols.map((col) => esc(col[r])).join('\t')}\n`)
         await streamPipeline(
           Readable.from(lines),
-          client.query(
-            copyFrom(
-              'COPY staging (id, provider, provider_event_id, match_id, seq, version, deleted, type, result, period, period_time, minute, second, added_time, team_id, player_id, x, y, end_x, end_y, provider_timestamp, event) FROM STDIN',
-            ),
-          ),
+          client.query(copyFrom(`COPY staging (${COLUMN_NAMES}) FROM STDIN`)),
         )
         await client.query(`INSERT INTO ${SCHEMA}.copy SELECT * FROM staging ON CONFLICT (id) DO NOTHING`)
         await client.query('COMMIT')
@@ -117,8 +158,10 @@ export async function run() {
     const total = Number(process.env.BENCH_PG_EVENTS ?? 200_000)
     await throughput('warm-up', 20_000, 1_000, (b) => sink.write(b))
     const results = [
-      await throughput('UNNEST (the sink)', total, 1_000, (b) => sink.write(b)),
-      await throughput('UNNEST (the sink)', total, 1_000, (b) => sink.write(b), 4),
+      await throughput('JSON array (the sink)', total, 1_000, (b) => sink.write(b)),
+      await throughput('JSON array (the sink)', total, 1_000, (b) => sink.write(b), 4),
+      await throughput('UNNEST, 22 arrays', total, 1_000, unnestWrite),
+      await throughput('UNNEST, 22 arrays', total, 1_000, unnestWrite, 4),
       await throughput('multi-row VALUES', total, 1_000, valuesWrite),
       await throughput('COPY + upsert', total, 1_000, copyWrite),
     ]
@@ -127,8 +170,11 @@ export async function run() {
     const lite = new PGlite()
     await migrate(lite as unknown as Queryable)
     const liteSink = postgresSink({ client: lite as unknown as Queryable })
-    const liteResult = await throughput('PGlite, UNNEST (the sink)', Math.min(total, 50_000), 1_000, (b) =>
-      liteSink.write(b),
+    const liteResult = await throughput(
+      'PGlite, JSON array (the sink)',
+      Math.min(total, 50_000),
+      1_000,
+      (b) => liteSink.write(b),
     )
     const liteLatency = await latency((b) => liteSink.write(b), 200)
     await lite.close()

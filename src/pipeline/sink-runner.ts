@@ -2,6 +2,7 @@ import pRetry from 'p-retry'
 import { MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { markValidated } from '../event/validate.js'
+import { coarseDeadlines } from '../time.js'
 import type { Sink } from './contracts.js'
 import { Histogram } from './histogram.js'
 
@@ -121,9 +122,22 @@ export class SinkRunner {
       maxDelayMs: r.maxDelayMs ?? 5_000,
     }
     this.writeTimeoutMs = options.writeTimeoutMs ?? 30_000
+    this.writeDeadlines = coarseDeadlines(this.writeTimeoutMs)
+    // A stop past its deadline fails every write still in flight at once.
+    this.abort.signal.addEventListener(
+      'abort',
+      () => {
+        for (const done of this.writing) done(this.abort.signal.reason)
+      },
+      { once: true },
+    )
   }
 
   private readonly writeTimeoutMs: number
+  /** Write timeouts on one coarse ticker, not a timer per write (bench/e2e). */
+  private readonly writeDeadlines: ReturnType<typeof coarseDeadlines>
+  /** The settle functions of the writes in flight. */
+  private readonly writing = new Set<(error?: unknown) => void>()
 
   get queueFill(): number {
     return this.queued / this.maxQueued
@@ -286,23 +300,20 @@ export class SinkRunner {
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise<void>((resolve, reject) => {
       const done = (error?: unknown) => {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', onAbort)
+        if (!this.writing.delete(done)) return
+        cancel()
         if (error === undefined) resolve()
         else reject(error)
       }
-      const onAbort = () => done(signal.reason)
-      const timer = setTimeout(
-        () =>
-          done(
-            new MatchfeedError(`${this.name}: write did not settle within ${this.writeTimeoutMs} ms`, {
-              code: 'write_timeout',
-              retryable: true,
-            }),
-          ),
-        this.writeTimeoutMs,
+      const cancel = this.writeDeadlines.add(Date.now() + this.writeTimeoutMs, () =>
+        done(
+          new MatchfeedError(`${this.name}: write did not settle within ${this.writeTimeoutMs} ms`, {
+            code: 'write_timeout',
+            retryable: true,
+          }),
+        ),
       )
-      signal.addEventListener('abort', onAbort, { once: true })
+      this.writing.add(done)
       Promise.resolve()
         .then(() => this.options.sink.write(batch))
         .then(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { invalidOption } from '../../errors.js'
 import { SinkError } from '../sink-error.js'
 
@@ -38,6 +39,33 @@ export async function withTransaction<T>(db: Queryable, fn: (tx: Queryable) => P
       (client as Queryable & { release(error?: unknown): void }).release(
         isConnectionError(failed) ? failed : undefined,
       )
+  }
+}
+
+/** pg's own client and pool also take a query config, which can name the statement. */
+type PgQueryConfig = (config: {
+  name: string
+  text: string
+  values: unknown[]
+}) => ReturnType<Queryable['query']>
+
+function isPg(db: Queryable): boolean {
+  // A pg Pool counts its clients; a pg Client (and a pool's client) keeps its connection parameters.
+  return 'totalCount' in db || 'connectionParameters' in db
+}
+
+/**
+ * A statement that pg parses and plans once per connection instead of at every run (a named, prepared
+ * statement: a third more writes per second for the upsert here); other clients (PGlite, pg look-alikes) run
+ * it as text. The name carries a hash of the text, because pg refuses one name for two texts on a connection.
+ */
+export function preparedStatement(prefix: string, text: string) {
+  const name = `${prefix}_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`
+  return {
+    run(db: Queryable, values: unknown[]) {
+      if (!isPg(db)) return db.query(text, values)
+      return (db as unknown as { query: PgQueryConfig }).query({ name, text, values })
+    },
   }
 }
 

@@ -1,10 +1,11 @@
 import { invalidOption, MatchfeedError } from '../../errors.js'
+import { eventsJson } from '../../event/json.js'
 import { latestVersions } from '../../event/merge.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import { importPeer } from '../../peer.js'
 import type { Sink } from '../../pipeline/contracts.js'
-import { postgresError, type Queryable } from './db.js'
+import { postgresError, preparedStatement, type Queryable } from './db.js'
 import { migrate, type TableOptions, tableNames } from './migrate.js'
 
 export interface PostgresSinkOptions extends TableOptions {
@@ -30,75 +31,46 @@ export interface PostgresSink extends Sink {
   close(): Promise<void>
 }
 
+/** Each column and how it is read from the event's JSON (`e`), in SQL. */
 const COLUMNS = [
-  ['id', 'text'],
-  ['provider', 'text'],
-  ['provider_event_id', 'text'],
-  ['match_id', 'text'],
-  ['seq', 'float8'],
-  ['version', 'int8'],
-  ['deleted', 'bool'],
-  ['type', 'text'],
-  ['result', 'text'],
-  ['period', 'int2'],
-  ['period_time', 'float8'],
-  ['minute', 'int4'],
-  ['second', 'int4'],
-  ['added_time', 'int4'],
-  ['team_id', 'text'],
-  ['player_id', 'text'],
-  ['x', 'float8'],
-  ['y', 'float8'],
-  ['end_x', 'float8'],
-  ['end_y', 'float8'],
-  ['provider_timestamp', 'timestamptz'],
-  ['event', 'jsonb'],
+  ['id', "e->>'id'"],
+  ['provider', "e->>'provider'"],
+  ['provider_event_id', "e->>'providerEventId'"],
+  ['match_id', "e->>'matchId'"],
+  ['seq', "(e->>'seq')::float8"],
+  ['version', "(e->>'version')::int8"],
+  ['deleted', "(e->>'deleted')::bool"],
+  ['type', "e->>'type'"],
+  ['result', "e->>'result'"],
+  ['period', "(e->>'period')::int2"],
+  ['period_time', "(e->>'periodTime')::float8"],
+  ['minute', "(e->>'minute')::int4"],
+  ['second', "(e->>'second')::int4"],
+  ['added_time', "(e->>'addedTime')::int4"],
+  ['team_id', "e#>>'{team,id}'"],
+  ['player_id', "e#>>'{player,id}'"],
+  ['x', "(e->>'x')::float8"],
+  ['y', "(e->>'y')::float8"],
+  ['end_x', "(e->>'endX')::float8"],
+  ['end_y', "(e->>'endY')::float8"],
+  ['provider_timestamp', "(e->>'timestamp')::timestamptz"],
+  ['event', 'e'],
 ] as const
 
-/** The parameters of one UNNEST upsert: one array per column, whatever the number of rows. */
-export function toColumns(events: readonly MatchEvent[]): unknown[][] {
-  const columns: unknown[][] = COLUMNS.map(() => new Array(events.length))
-  events.forEach((e, i) => {
-    const row = [
-      e.id,
-      e.provider,
-      e.providerEventId,
-      e.matchId,
-      e.seq,
-      e.version,
-      e.deleted,
-      e.type,
-      e.result,
-      e.period,
-      e.periodTime,
-      e.minute,
-      e.second,
-      e.addedTime ?? null,
-      e.team?.id ?? null,
-      e.player?.id ?? null,
-      e.x ?? null,
-      e.y ?? null,
-      e.endX ?? null,
-      e.endY ?? null,
-      e.timestamp ?? null,
-      JSON.stringify(e),
-    ]
-    for (let c = 0; c < row.length; c++) columns[c]![i] = row[c]
-  })
-  return columns
-}
-
-/** `INSERT … SELECT FROM unnest($1::text[], …) ON CONFLICT (id) DO UPDATE … WHERE newer` (+ the outbox). */
+/**
+ * `INSERT … SELECT … FROM jsonb_array_elements($1) ON CONFLICT (id) DO UPDATE … WHERE newer` (+ the outbox).
+ * One parameter, the events as a JSON array: the columns are read from it in SQL, so each event crosses
+ * as the one JSON text every sink shares, with no per-column arrays to build, escape and parse.
+ */
 export function upsertSql(options: TableOptions & { outbox?: boolean }): string {
   const t = tableNames(options, 'postgresSink')
   const names = COLUMNS.map(([name]) => name)
-  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')
   const updates = names
     .filter((n) => n !== 'id')
     .map((n) => `${n} = EXCLUDED.${n}`)
     .join(', ')
   const insert = `INSERT INTO ${t.events} AS t (${names.join(', ')})
-    SELECT * FROM unnest(${unnest})
+    SELECT ${COLUMNS.map(([, read]) => read).join(', ')} FROM jsonb_array_elements($1::jsonb) AS rows(e)
     ON CONFLICT (id) DO UPDATE SET ${updates}, updated_at = now()
     WHERE EXCLUDED.version > t.version`
   if (!options.outbox) return insert
@@ -128,11 +100,12 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   const maxRows = options.batch?.maxRows ?? 1_000
   const maxWaitMs = options.batch?.maxWaitMs ?? 0
   const concurrency = options.concurrency ?? 4
-  const sql = upsertSql(options)
+  const statement = preparedStatement('matchfeed_upsert', upsertSql(options))
   let owned: { close(): Promise<void> } | undefined
   let ready: Promise<Queryable> | undefined
   const queue: Pending[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
+  let turn: ReturnType<typeof setImmediate> | undefined
   const active = new Set<Promise<void>>()
 
   function client(): Promise<Queryable> {
@@ -185,10 +158,15 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     }
   }
 
+  /**
+   * Writes arriving in the same turn of the event loop (the requests of one socket read, the lanes of many
+   * matches) go out together: one statement and one commit instead of one each, at no added wait.
+   */
   function schedule(): void {
     if (queue.length === 0) return
     const rows = queue.reduce((n, p) => n + p.events.length, 0)
-    if (maxWaitMs === 0 || rows >= maxRows) drain()
+    if (rows >= maxRows) drain()
+    else if (maxWaitMs === 0) turn ??= setImmediate(drain)
     else timer ??= setTimeout(drain, maxWaitMs)
   }
 
@@ -198,7 +176,9 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
    */
   function drain(): void {
     clearTimeout(timer)
+    clearImmediate(turn)
     timer = undefined
+    turn = undefined
     while (queue.length > 0 && active.size < concurrency) {
       const taken: Pending[] = []
       let rows = 0
@@ -219,7 +199,8 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
     const db = await client()
     // Within one statement an id may appear once: keep the highest version of each.
     const rows = latestVersions(events)
-    for (let i = 0; i < rows.length; i += maxRows) await db.query(sql, toColumns(rows.slice(i, i + maxRows)))
+    for (let i = 0; i < rows.length; i += maxRows)
+      await statement.run(db, [eventsJson(rows.slice(i, i + maxRows))])
   }
 
   async function flush(taken: Pending[]): Promise<void> {

@@ -4,7 +4,7 @@ import { SinkError } from '../sink-error.js'
 
 /** A node-redis client (v4 and later, `createClient()`), connected: commands go through `sendCommand`. */
 export interface NodeRedisClientLike {
-  sendCommand(args: string[]): Promise<unknown>
+  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>
   duplicate(): NodeRedisClientLike
   connect(): Promise<unknown>
   on(event: 'error', listener: (error: Error) => void): unknown
@@ -37,7 +37,11 @@ export interface RedisConnectionOptions {
 /** One connection as the Redis code uses it: commands as argument arrays, replies as the client gives them. */
 export interface RedisConnection {
   readonly kind: 'node-redis' | 'ioredis'
-  send(args: readonly string[]): Promise<unknown>
+  /**
+   * `bounded`: the caller bounds the command with its own timer (the sinks' `timeoutMs`), so node-redis's
+   * per-command timeout (5 s by default in v6, an uncancellable AbortSignal.timeout per command) is left out.
+   */
+  send(args: readonly string[], bounded?: 'bounded'): Promise<unknown>
   /** A second connection to the same server (for blocking reads), owned by the caller: close it. */
   duplicate(): Promise<RedisConnection>
   /** Closes the connection: only for connections matchfeed created. */
@@ -71,7 +75,7 @@ export function adaptRedisClient(
     const node = c as NodeRedisClientLike
     return {
       kind: 'node-redis',
-      send: (args) => node.sendCommand(args as string[]),
+      send: (args, bounded) => node.sendCommand(args as string[], bounded ? NO_CLIENT_TIMEOUT : undefined),
       async duplicate() {
         const copy = node.duplicate()
         // node-redis throws an 'error' event nobody listens to: a killed connection would crash the process.
@@ -93,6 +97,8 @@ export function adaptRedisClient(
 }
 
 function ignore(): void {}
+
+const NO_CLIENT_TIMEOUT = { timeout: 0 }
 
 /**
  * The connection behind a sink or consumer: the given client, or a node-redis client created from `url` on

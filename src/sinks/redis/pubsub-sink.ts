@@ -1,3 +1,4 @@
+import { eventJson } from '../../event/json.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
@@ -71,7 +72,7 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
     // All sent before any reply is awaited: one round trip. Each event is remembered once Redis took it,
     // so a retry after a partial failure republishes only the rest.
     const calls = fresh.map((event) =>
-      redis.send(['PUBLISH', channel(event.matchId), JSON.stringify(event)]).then(() => {
+      redis.send(['PUBLISH', channel(event.matchId), eventJson(event)], 'bounded').then(() => {
         markPublished(event)
         publishedCount++
       }),

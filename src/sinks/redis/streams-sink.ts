@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { eventJson } from '../../event/json.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
@@ -106,22 +107,15 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
   async function appendTo(redis: RedisConnection, streamKey: string, events: MatchEvent[]): Promise<void> {
     const args: string[] = ['EVALSHA', APPEND_SHA, '2', streamKey, seenKey(streamKey), maxLenArg, ttlArg]
     for (const e of events) {
-      args.push(
-        e.id,
-        String(e.version),
-        String(e.seq),
-        e.type,
-        e.deleted ? 'true' : 'false',
-        JSON.stringify(e),
-      )
+      args.push(e.id, String(e.version), String(e.seq), e.type, e.deleted ? 'true' : 'false', eventJson(e))
     }
     let reply: unknown
     try {
-      reply = await redis.send(args)
+      reply = await redis.send(args, 'bounded')
     } catch (error) {
       // Not cached on this server (first use, a restart, SCRIPT FLUSH): EVAL caches it for the next time.
       if (replyCode(error) !== 'NOSCRIPT') throw error
-      reply = await redis.send(['EVAL', APPEND_SCRIPT, ...args.slice(2)])
+      reply = await redis.send(['EVAL', APPEND_SCRIPT, ...args.slice(2)], 'bounded')
     }
     const count = Number(reply)
     appended += count

@@ -1,0 +1,55 @@
+// Live WebSocket clients for bench/e2e.bench.ts, in a process of their own: `count` clients connect to the
+// server's /live, each counts the events it receives; the first and the last client also note when each event
+// arrived (by its provider event id, a number) so the bench can compute provider → client latency.
+// A message is one MatchEvent as JSON or an array of them; counting scans for the field instead of parsing, so
+// that a thousand clients cost this process little.
+import { performance } from 'node:perf_hooks'
+import WebSocket from 'ws'
+
+const [url = '', countText = '1'] = process.argv.slice(2)
+const count = Number(countText)
+const received = new Array<number>(count).fill(0)
+const sampled = new Set([0, count - 1])
+const arrivals = new Map<number, { ids: number[]; at: number[] }>(
+  [...sampled].map((i) => [i, { ids: [], at: [] }]),
+)
+const ID_FIELD = '"providerEventId":"'
+
+function onMessage(client: number, data: WebSocket.RawData) {
+  const now = performance.timeOrigin + performance.now()
+  const text = data.toString()
+  const sample = arrivals.get(client)
+  let at = text.indexOf(ID_FIELD)
+  while (at !== -1) {
+    received[client]!++
+    if (sample) {
+      const start = at + ID_FIELD.length
+      sample.ids.push(Number(text.slice(start, text.indexOf('"', start))))
+      sample.at.push(now)
+    }
+    at = text.indexOf(ID_FIELD, at + ID_FIELD.length)
+  }
+}
+
+const sockets: WebSocket[] = []
+await Promise.all(
+  Array.from({ length: count }, (_, client) => {
+    const socket = new WebSocket(url)
+    sockets.push(socket)
+    socket.on('message', (data) => onMessage(client, data))
+    return new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve())
+      socket.once('error', reject)
+    })
+  }),
+)
+process.send?.({ ready: true })
+
+process.on('message', (message) => {
+  if (message === 'received') process.send?.({ received })
+  if (message === 'report') {
+    for (const socket of sockets) socket.terminate()
+    // Disconnecting before the message is out would lose it.
+    process.send?.({ received, arrivals: Object.fromEntries(arrivals) }, () => process.disconnect())
+  }
+})

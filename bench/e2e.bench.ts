@@ -1,0 +1,369 @@
+// The integration guide's flow end to end (docs/benchmarks.md, "End to end"): autocannon posts signed
+// deliveries of the guide's payload — a different body per request, signed before the run — to the server of
+// bench/e2e-server.ts; WebSocket clients (bench/e2e-clients.ts) receive every event through Redis Pub/Sub.
+// A bare node:http server and the handler with a memory sink take the same load in the same run, for ratios.
+// Afterwards, Postgres rows and stream entries are counted: they must equal what was acknowledged.
+//
+//   node --import tsx bench/e2e.bench.ts                  the default set of variants (as in `npm run bench`)
+//   … --events-per-request 50 --matches 1000 --clients 1000 --delivery outbox --events 200000
+//   … --soak [--seconds 300]                               RSS over a long run of the full flow
+import { type ChildProcess, fork } from 'node:child_process'
+import { once } from 'node:events'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { signHmacSignature } from 'matchfeed/webhooks'
+import pg from 'pg'
+import { createClient } from 'redis'
+import type { E2eSetup } from './e2e-server.js'
+
+const SECRET = 'bench-secret-0123456789abcdef'
+const CONNECTIONS = 32
+const script = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
+const now = () => performance.timeOrigin + performance.now()
+
+interface Variant {
+  name: string
+  sinks: E2eSetup['sinks']
+  delivery?: E2eSetup['delivery']
+  eventsPerRequest: number
+  matches: number
+  clients: number
+  events: number
+  /** Sign each body as it is sent instead of before the run (the soak: too many bodies to hold). */
+  seconds?: number
+}
+
+/** What the server reports of itself: resident memory, and CPU time used so far in µs. */
+interface Usage {
+  rss: number
+  cpuMicros: number
+}
+
+interface Load {
+  bodies: string[]
+  headers: Record<string, string>[]
+}
+
+/**
+ * Unique deliveries of the guide's payload, as a provider sends them: request r carries `eventsPerRequest`
+ * events of match r mod `matches`; every event has its own provider event id, i (a number, so clients can
+ * find its send time), and the events of a match come in seq order.
+ */
+function delivery(variant: Variant, request: number, runTag: string): string {
+  const items = []
+  for (let k = 0; k < variant.eventsPerRequest; k++) {
+    const i = request * variant.eventsPerRequest + k
+    items.push({
+      match_id: `${runTag}m${request % variant.matches}`,
+      event_id: String(i),
+      seq: i,
+      event_type: i % 7 === 0 ? 'shot' : 'pass',
+      minute: Math.floor(request / variant.matches / 20) % 90,
+      player_id: String(i % 22),
+      team_id: String(i % 2),
+      position_x: (i % 100) + 0.5,
+      position_y: (i * 7) % 100,
+      timestamp: '2026-11-24T16:23:41+01:00',
+    })
+  }
+  return JSON.stringify(variant.eventsPerRequest === 1 ? items[0] : items)
+}
+
+function prepareLoad(variant: Variant, runTag: string): Load {
+  const requests = Math.ceil(variant.events / variant.eventsPerRequest)
+  const bodies = Array.from({ length: requests }, (_, r) => delivery(variant, r, runTag))
+  const headers = bodies.map((body) => ({
+    'content-type': 'application/json',
+    ...signHmacSignature(body, { secret: SECRET }),
+  }))
+  return { bodies, headers }
+}
+
+async function startChild(name: string, args: string[]) {
+  // E2E_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there (docs/benchmarks.md, "Profiling").
+  const profile = name === 'e2e-server' && process.env.E2E_CPU_PROFILE
+  const execArgv = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])]
+  const child = fork(script(name), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const [ready] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [])])) as [
+    unknown,
+  ]
+  if (ready === undefined) throw new Error(`${name} exited before it was ready`)
+  return { child, ready: ready as Record<string, number> }
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  const reply = once(child, 'message') as Promise<[T]>
+  child.send(message)
+  return reply.then(([value]) => value)
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode === null && child.connected) child.disconnect()
+  if (child.exitCode === null) await once(child, 'exit')
+}
+
+function percentile(sorted: Float64Array, p: number) {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+}
+
+async function countStored(variant: Variant, setup: E2eSetup, runTag: string) {
+  const counts: { rows?: number; entries?: number } = {}
+  if (setup.sinks === 'echo') return counts
+  if (setup.sinks.includes('postgres')) {
+    const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
+    await client.connect()
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${setup.table}`)
+    counts.rows = rows[0].n as number
+    await client.query(`DROP TABLE IF EXISTS ${setup.table}, ${setup.table}_outbox`)
+    await client.end()
+  }
+  if (setup.sinks.includes('streams')) {
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' })
+    await redis.connect()
+    counts.entries = 0
+    for (let m = 0; m < variant.matches; m++) {
+      const key = `${setup.prefix}events:${runTag}m${m}`
+      counts.entries += await redis.xLen(key)
+      await redis.del([key, `${key}:seen`])
+    }
+    const leftovers = await redis.keys(`${setup.prefix}*`)
+    if (leftovers.length > 0) await redis.del(leftovers)
+    await redis.quit()
+  }
+  return counts
+}
+
+/** Waits until every client has `expected` events, or `timeoutMs` passed. */
+async function waitForClients(clients: ChildProcess, expected: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { received } = await ask<{ received: number[] }>(clients, 'received')
+    if (process.env.E2E_DEBUG) console.error('received', Math.min(...received), Math.max(...received))
+    if (received.every((n) => n >= expected) || Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** Waits until the streams hold `expected` entries (the outbox relay runs after the answer). */
+async function waitForStreams(variant: Variant, setup: E2eSetup, runTag: string, expected: number) {
+  if (setup.sinks === 'echo' || !setup.sinks.includes('streams') || setup.delivery !== 'outbox') return
+  const redis = createClient({ url: 'redis://127.0.0.1:6379' })
+  await redis.connect()
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    let entries = 0
+    for (let m = 0; m < variant.matches; m++)
+      entries += await redis.xLen(`${setup.prefix}events:${runTag}m${m}`)
+    if (entries >= expected || Date.now() > deadline) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  await redis.quit()
+}
+
+async function measure(variant: Variant) {
+  const runTag = `r${Date.now().toString(36)}`
+  const setup: E2eSetup = {
+    sinks: variant.sinks,
+    delivery: variant.delivery ?? 'direct',
+    secret: SECRET,
+    table: `bench_e2e_${runTag}`,
+    prefix: `bench-e2e:${runTag}:`,
+  }
+  const soak = variant.seconds !== undefined
+  const load = soak ? undefined : prepareLoad(variant, runTag)
+  const server = await startChild('e2e-server', [JSON.stringify(setup)])
+  const { port } = server.ready
+  const live = setup.sinks !== 'echo' && setup.sinks.includes('pubsub') && variant.clients > 0
+  const clients = live
+    ? await startChild('e2e-clients', [`ws://127.0.0.1:${port}/live`, String(variant.clients)])
+    : undefined
+  const sentAt = new Float64Array(soak ? 0 : load!.bodies.length)
+  let next = 0
+  const rssSamples: number[] = []
+  const sampler = soak
+    ? setInterval(
+        () => void ask<{ rss: number }>(server.child, 'rss').then(({ rss }) => rssSamples.push(rss)),
+        5_000,
+      )
+    : undefined
+  try {
+    const started = now()
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/`,
+      connections: CONNECTIONS,
+      ...(soak ? { duration: variant.seconds } : { amount: load!.bodies.length }),
+      requests: [
+        {
+          method: 'POST',
+          setupRequest(request) {
+            const i = next++
+            if (soak) {
+              const body = delivery(variant, i, runTag)
+              const headers = {
+                'content-type': 'application/json',
+                ...signHmacSignature(body, { secret: SECRET }),
+              }
+              return { ...request, body, headers }
+            }
+            sentAt[i] = now()
+            return { ...request, body: load!.bodies[i]!, headers: load!.headers[i]! }
+          },
+        },
+      ],
+    })
+    if (process.env.E2E_DEBUG) console.error('load done', result['2xx'], result.non2xx)
+    const elapsedSeconds = (now() - started) / 1000
+    clearInterval(sampler)
+    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
+      throw new Error(
+        `${variant.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      )
+    const acknowledged = result['2xx'] * variant.eventsPerRequest
+    const end = await ask<Usage>(server.child, 'usage')
+    await waitForStreams(variant, setup, runTag, acknowledged)
+    let clientLatency:
+      | { p50: number; p99: number; lastClientP99: number; everyClientGotAll: boolean }
+      | undefined
+    if (clients) {
+      await waitForClients(clients.child, acknowledged, 30_000)
+      const report = await ask<{
+        received: number[]
+        arrivals: Record<string, { ids: number[]; at: number[] }>
+      }>(clients.child, 'report')
+      const latencies = (client: number) => {
+        const { ids, at } = report.arrivals[client]!
+        const values = Float64Array.from(
+          ids,
+          (id, k) => at[k]! - sentAt[Math.floor(id / variant.eventsPerRequest)]!,
+        )
+        return values.sort()
+      }
+      const first = latencies(0)
+      clientLatency = {
+        p50: percentile(first, 0.5),
+        p99: percentile(first, 0.99),
+        lastClientP99: percentile(latencies(variant.clients - 1), 0.99),
+        everyClientGotAll: report.received.every((n) => n === acknowledged),
+      }
+    }
+    const stored = await countStored(variant, setup, runTag)
+    return {
+      variant: variant.name,
+      eventsPerSecond: Math.round(acknowledged / elapsedSeconds),
+      httpP50ms: result.latency.p50,
+      httpP99ms: result.latency.p99,
+      clientP50ms: clientLatency && round(clientLatency.p50),
+      clientP99ms: clientLatency && round(clientLatency.p99),
+      lastClientP99ms: clientLatency && round(clientLatency.lastClientP99),
+      everyClientGotAll: clientLatency?.everyClientGotAll,
+      serverCpuMicrosPerEvent: round((end.cpuMicros - server.ready.cpuMicros!) / acknowledged),
+      rssStartMB: mb(server.ready.rss!),
+      rssEndMB: mb(end.rss),
+      rssSamplesMB: soak ? rssSamples.map(mb) : undefined,
+      acknowledged,
+      ...stored,
+    }
+  } finally {
+    clearInterval(sampler)
+    if (clients) await stopChild(clients.child)
+    await stopChild(server.child)
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10
+
+function checkStored(row: Awaited<ReturnType<typeof measure>>) {
+  const lost = [
+    row.rows !== undefined && row.rows !== row.acknowledged && `${row.rows} rows`,
+    row.entries !== undefined && row.entries !== row.acknowledged && `${row.entries} stream entries`,
+    row.everyClientGotAll === false && 'a WebSocket client missed events',
+  ].filter(Boolean)
+  if (lost.length > 0)
+    throw new Error(`${row.variant}: ${lost.join(', ')} for ${row.acknowledged} acknowledged`)
+}
+
+const ALL_SINKS: E2eSetup['sinks'] = ['postgres', 'streams', 'pubsub']
+
+function variants(flags: ReturnType<typeof parseFlags>): Variant[] {
+  const base = {
+    eventsPerRequest: Number(flags['events-per-request']),
+    matches: Number(flags.matches),
+    clients: Number(flags.clients),
+    events: Number(flags.events),
+    delivery: flags.delivery as E2eSetup['delivery'],
+  }
+  if (flags.soak) return [{ ...base, name: 'soak', sinks: ALL_SINKS, seconds: Number(flags.seconds) }]
+  const baselines: Variant[] = [
+    { ...base, name: 'bare node:http', sinks: 'echo', clients: 0 },
+    { ...base, name: 'handler + memory sink', sinks: ['memory'], clients: 0 },
+  ]
+  const batched = { ...base, eventsPerRequest: 50, events: base.events * 2 }
+  const flows: Variant[] = [
+    { ...base, name: 'postgres only', sinks: ['postgres' as const], clients: 0 },
+    { ...base, name: 'streams only', sinks: ['streams' as const], clients: 0 },
+    { ...base, name: 'pubsub only', sinks: ['pubsub' as const], clients: 0 },
+    { ...base, sinks: ALL_SINKS },
+    { ...base, sinks: ALL_SINKS, delivery: 'outbox' as const },
+    { ...base, sinks: ALL_SINKS, matches: 1000 },
+    { ...base, sinks: ALL_SINKS, clients: 1000 },
+    { ...batched, sinks: ALL_SINKS, delivery: 'direct' as const },
+    { ...batched, sinks: ALL_SINKS, delivery: 'outbox' as const },
+  ].map((v): Variant => ({ name: describe(v), ...v }))
+  const picked = flags.variant ? flows.filter((v) => v.name.includes(flags.variant!)) : flows
+  if (picked.length === 0) throw new Error(`no variant's name contains "${flags.variant}"`)
+  return [...(flags['skip-baselines'] ? [] : baselines), ...picked]
+}
+
+function describe(v: Pick<Variant, 'eventsPerRequest' | 'matches' | 'clients' | 'delivery'>) {
+  return `all three, ${v.eventsPerRequest}/req, ${v.matches} matches, ${v.clients} clients, ${v.delivery}`
+}
+
+function parseFlags() {
+  return parseArgs({
+    options: {
+      'events-per-request': { type: 'string', default: '1' },
+      matches: { type: 'string', default: '50' },
+      clients: { type: 'string', default: '20' },
+      events: { type: 'string', default: '60000' },
+      delivery: { type: 'string', default: 'direct' },
+      /** Only the variants whose name contains this (the two baselines always run, for the ratios). */
+      variant: { type: 'string' },
+      'skip-baselines': { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '300' },
+    },
+  }).values
+}
+
+export async function run(flags = parseFlags()) {
+  const rows = []
+  for (const variant of variants(flags)) {
+    const row = await measure(variant)
+    checkStored(row)
+    rows.push(row)
+    console.error(
+      `  ${row.variant}: ${row.eventsPerSecond} events/s, server CPU ${row.serverCpuMicrosPerEvent} µs/event`,
+    )
+  }
+  const bare = rows.find((row) => row.variant === 'bare node:http')?.eventsPerSecond ?? Number.NaN
+  const memory = rows.find((row) => row.variant === 'handler + memory sink')?.eventsPerSecond ?? Number.NaN
+  const table = rows.map((row) => ({
+    ...row,
+    toBare: ratio(row.eventsPerSecond, bare),
+    toMemory: ratio(row.eventsPerSecond, memory),
+  }))
+  console.log(`end to end (${CONNECTIONS} connections, autocannon on the same machine)`)
+  console.table(table.map(({ rssSamplesMB, ...row }) => row))
+  return { rows: table }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+  const results = await run()
+  console.log(JSON.stringify({ bench: 'e2e', ...results }))
+}

@@ -1,4 +1,5 @@
 import { MatchfeedError } from '../errors.js'
+import { coarseDeadlines } from '../time.js'
 
 /** Reads at most `maxBytes`; resolves undefined as soon as the body is known to be larger. Stops when `signal` aborts. */
 export type BodyReader = (maxBytes: number, signal?: AbortSignal) => Promise<Uint8Array | undefined>
@@ -40,12 +41,22 @@ export class BodyBudget {
   }
 }
 
+/** How long a body may take to arrive, checked for every request of a receiver on one coarse ticker. */
+export function bodyDeadline(timeoutMs: number) {
+  const deadlines = coarseDeadlines(timeoutMs)
+  return { timeoutMs, start: (abort: () => void) => deadlines.add(Date.now() + timeoutMs, abort) }
+}
+
 /** Reads the body under a size cap and a deadline. A body parser's error (MatchfeedError) is thrown as is. */
-export async function readBody(body: RequestBody, maxBytes: number, timeoutMs: number): Promise<BodyOutcome> {
+export async function readBody(
+  body: RequestBody,
+  maxBytes: number,
+  within: ReturnType<typeof bodyDeadline>,
+): Promise<BodyOutcome> {
   if (body === null) return { kind: 'read', bytes: new Uint8Array(0) }
   if (body instanceof Uint8Array) return body.byteLength > maxBytes ? { kind: 'too_large' } : read(body)
   const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(), timeoutMs)
+  const cancel = within.start(() => deadline.abort())
   try {
     const bytes =
       typeof body === 'function'
@@ -57,7 +68,7 @@ export async function readBody(body: RequestBody, maxBytes: number, timeoutMs: n
     if (error instanceof ClientAbortError || !(error instanceof MatchfeedError)) return { kind: 'aborted' }
     throw error
   } finally {
-    clearTimeout(timer)
+    cancel()
   }
 }
 

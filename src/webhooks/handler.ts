@@ -1,7 +1,7 @@
 import { invalidOption, MatchfeedError, ProviderPayloadError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { InvalidMatchEventError, validateMatchEvents } from '../event/validate.js'
-import { BodyBudget, type BodyOutcome, type RequestBody, readBody } from './body.js'
+import { BodyBudget, type BodyOutcome, bodyDeadline, type RequestBody, readBody } from './body.js'
 import { createDeliveries } from './deliveries.js'
 import { type VerifiedWebhook, WebhookVerificationError } from './errors.js'
 import { getHeader, type HeaderBag } from './headers.js'
@@ -178,7 +178,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     request: WebhookRequest,
     context: WebhookContext,
   ): Promise<Uint8Array | WebhookResponse> {
-    const { maxBodyBytes, bodyTimeoutMs, budget } = limits
+    const { maxBodyBytes, bodyDeadline, budget } = limits
     const declared = declaredLength(request)
     if (declared !== undefined && declared > maxBodyBytes) return tooLarge(maxBodyBytes)
     const reserved = declared ?? maxBodyBytes
@@ -193,7 +193,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
     let outcome: BodyOutcome
     try {
-      outcome = await readBody(request.body, maxBodyBytes, bodyTimeoutMs)
+      outcome = await readBody(request.body, maxBodyBytes, bodyDeadline)
     } finally {
       budget.release(reserved)
     }
@@ -204,7 +204,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         return tooLarge(maxBodyBytes)
       case 'timeout':
         return unread(
-          json(408, { code: 'body_timeout', message: `the body did not arrive within ${bodyTimeoutMs} ms` }),
+          json(408, {
+            code: 'body_timeout',
+            message: `the body did not arrive within ${bodyDeadline.timeoutMs} ms`,
+          }),
         )
       case 'aborted':
         notify(options.onClientAbort, context)
@@ -288,7 +291,9 @@ function handlerLimits(options: WebhookHandlerOptions) {
   return {
     maxBodyBytes,
     budget,
-    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS),
+    bodyDeadline: bodyDeadline(
+      positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS),
+    ),
     respondWithinMs: positiveInteger('respondWithinMs', options.respondWithinMs, DEFAULT_RESPOND_WITHIN_MS),
   }
 }

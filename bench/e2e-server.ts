@@ -85,11 +85,13 @@ function sinkOf(config: Sink | SinkOptions): Sink {
 }
 
 /**
- * Live clients: the Pub/Sub messages of every match go to every connected WebSocket client, gathered for
- * `FLUSH_MS` into one frame (a JSON array) that is built once and written to every client as the same bytes.
- * A frame per event per client costs a system call each and was the largest item of the server's profile.
+ * Live clients: the Pub/Sub messages of every match go to every connected WebSocket client, gathered for a
+ * few milliseconds into one frame (a JSON array) that is built once and sent to every client as the same
+ * bytes. A frame per event per client costs a system call each and was the largest item of the server's
+ * profile. The wait grows with the clients (5 ms for 250 or fewer, up to 20 ms for 1,000), so that the
+ * sends per second stay bounded however many listen.
  */
-const FLUSH_MS = 5
+const flushMs = (clients: number) => Math.min(20, Math.max(5, clients / 50))
 async function serveLiveClients(server: ReturnType<typeof createServer>) {
   const subscriber = createClient({ url: REDIS_URL })
   const wss = new WebSocketServer({ server, path: '/live' })
@@ -101,7 +103,7 @@ async function serveLiveClients(server: ReturnType<typeof createServer>) {
   }
   await subscriber.connect()
   await subscriber.pSubscribe(`${setup.prefix}events:*`, (message) => {
-    if (pending.length === 0) setTimeout(flush, FLUSH_MS)
+    if (pending.length === 0) setTimeout(flush, flushMs(wss.clients.size))
     pending.push(message)
   })
 }

@@ -9,7 +9,7 @@
 //   … --soak [--seconds 300]                               RSS over a long run of the full flow
 import { type ChildProcess, execFileSync, fork } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -161,6 +161,34 @@ async function countStored(variant: Variant, setup: E2eSetup, runTag: string) {
   return counts
 }
 
+/**
+ * CPU time (µs) used so far by every process of this name (Postgres backends, Redis), read from /proc: the
+ * box's other big consumers besides the server. Undefined where /proc is missing. Clock ticks of 10 ms.
+ */
+function processCpuMicros(name: string): number | undefined {
+  try {
+    let ticks = 0
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        if (!comm.startsWith(name)) continue
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        ticks += Number(fields[11]) + Number(fields[12]) // utime, stime
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks * 10_000
+  } catch {
+    return undefined
+  }
+}
+
+const cpuPerEvent = (after: number | undefined, before: number | undefined, events: number) =>
+  after === undefined || before === undefined ? undefined : round((after - before) / events)
+
 /** Waits until every client has `expected` events, or `timeoutMs` passed. */
 async function waitForClients(clients: ChildProcess, expected: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
@@ -257,11 +285,15 @@ async function measure(variant: Variant) {
     const warmUp = soak ? 0 : Math.min(2_000, Math.floor(load!.bodies.length / 10))
     const warmed = warmUp > 0 ? (await fire(warmUp)).result['2xx'] : 0
     const before = await ask<Usage>(server.child, 'usage')
+    const postgresBefore = processCpuMicros('postgres')
+    const redisBefore = processCpuMicros('redis-server')
     const { result, seconds: elapsedSeconds } = await fire(soak ? 0 : load!.bodies.length - warmUp)
     clearInterval(sampler)
     const measured = result['2xx'] * variant.eventsPerRequest
     const acknowledged = (warmed + result['2xx']) * variant.eventsPerRequest
     const end = await ask<Usage>(server.child, 'usage')
+    const postgresCpu = cpuPerEvent(processCpuMicros('postgres'), postgresBefore, measured)
+    const redisCpu = cpuPerEvent(processCpuMicros('redis-server'), redisBefore, measured)
     await waitForStreams(variant, setup, runTag, acknowledged)
     let clientLatency:
       | { p50: number; p99: number; lastClientP99: number; everyClientGotAll: boolean }
@@ -302,6 +334,8 @@ async function measure(variant: Variant) {
       lastClientP99ms: clientLatency && round(clientLatency.lastClientP99),
       everyClientGotAll: clientLatency?.everyClientGotAll,
       serverCpuMicrosPerEvent: round((end.cpuMicros - before.cpuMicros) / measured),
+      postgresCpuMicrosPerEvent: postgresCpu,
+      redisCpuMicrosPerEvent: redisCpu,
       rssStartMB: mb(server.ready.rss!),
       rssEndMB: mb(end.rss),
       rssSamplesMB: soak ? rssSamples.map(mb) : undefined,

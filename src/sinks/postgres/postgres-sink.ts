@@ -88,8 +88,8 @@ interface Pending {
 
 /**
  * Batched, idempotent upserts: a replay changes nothing, a correction (higher version) wins, and `write`
- * resolves after the commit. One statement per `maxRows` rows, with one array parameter per column
- * (UNNEST), so the protocol's 65,535-parameter limit never applies.
+ * resolves after the commit. One statement per `maxRows` rows, with the events as one JSON array parameter,
+ * so the protocol's 65,535-parameter limit never applies.
  */
 export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   const sinkName = options.name ?? 'postgres'

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { invalidOption, MatchfeedError } from '../../errors.js'
 import { importPeer } from '../../peer.js'
 import { SinkError } from '../sink-error.js'
@@ -170,6 +171,30 @@ const RETRYABLE_REPLIES = new Set([
 const REPLY_ERROR_CLASSES = new Set(['ErrorReply', 'SimpleError', 'BlobError', 'ReplyError'])
 
 /** The first word of an error the server replied with (`NOSCRIPT`, `BUSYGROUP`, `ERR`…); undefined otherwise. */
+/** A Lua script and its SHA-1, the name Redis caches it under. */
+export function luaScript(source: string) {
+  return { source, sha: createHash('sha1').update(source).digest('hex') }
+}
+
+/**
+ * Runs a script by its SHA (one short command); when the server does not have it cached (first use, a restart,
+ * SCRIPT FLUSH), EVAL sends it whole and caches it for the next time. Bounded by the caller's own timer.
+ */
+export async function runScript(
+  redis: RedisConnection,
+  script: ReturnType<typeof luaScript>,
+  keys: readonly string[],
+  args: readonly string[],
+): Promise<unknown> {
+  const rest = [String(keys.length), ...keys, ...args]
+  try {
+    return await redis.send(['EVALSHA', script.sha, ...rest], 'bounded')
+  } catch (error) {
+    if (replyCode(error) !== 'NOSCRIPT') throw error
+    return redis.send(['EVAL', script.source, ...rest], 'bounded')
+  }
+}
+
 export function replyCode(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined
   if (!REPLY_ERROR_CLASSES.has(error.constructor.name) && error.name !== 'ReplyError') return undefined

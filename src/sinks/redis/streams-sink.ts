@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto'
 import { eventJson } from '../../event/json.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
 import {
   lazyConnection,
+  luaScript,
   type RedisConnection,
   type RedisConnectionOptions,
-  replyCode,
+  runScript,
   trackedWrites,
 } from './client.js'
 
@@ -80,7 +80,7 @@ end
 if appended > 0 and ttl > 0 then redis.call('EXPIRE', seen, ttl) end
 return appended
 `
-const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex')
+const APPEND = luaScript(APPEND_SCRIPT)
 
 /**
  * Redis Streams, one stream per match: each `write` is one pipelined round trip (one script call per match
@@ -105,18 +105,11 @@ export function redisStreamsSink(options: RedisStreamsSinkOptions): RedisStreams
   const seenKey = (streamKey: string) => `${streamKey}:seen`
 
   async function appendTo(redis: RedisConnection, streamKey: string, events: MatchEvent[]): Promise<void> {
-    const args: string[] = ['EVALSHA', APPEND_SHA, '2', streamKey, seenKey(streamKey), maxLenArg, ttlArg]
+    const args: string[] = [maxLenArg, ttlArg]
     for (const e of events) {
       args.push(e.id, String(e.version), String(e.seq), e.type, e.deleted ? 'true' : 'false', eventJson(e))
     }
-    let reply: unknown
-    try {
-      reply = await redis.send(args, 'bounded')
-    } catch (error) {
-      // Not cached on this server (first use, a restart, SCRIPT FLUSH): EVAL caches it for the next time.
-      if (replyCode(error) !== 'NOSCRIPT') throw error
-      reply = await redis.send(['EVAL', APPEND_SCRIPT, ...args.slice(2)], 'bounded')
-    }
+    const reply = await runScript(redis, APPEND, [streamKey, seenKey(streamKey)], args)
     const count = Number(reply)
     appended += count
     skipped += events.length - count

@@ -61,6 +61,8 @@ interface Variant {
 interface Usage {
   rss: number
   cpuMicros: number
+  /** The part of cpuMicros spent in the kernel (system calls: sockets, epoll). */
+  systemMicros: number
 }
 
 interface Load {
@@ -334,6 +336,7 @@ async function measure(variant: Variant) {
       lastClientP99ms: clientLatency && round(clientLatency.lastClientP99),
       everyClientGotAll: clientLatency?.everyClientGotAll,
       serverCpuMicrosPerEvent: round((end.cpuMicros - before.cpuMicros) / measured),
+      serverSystemMicrosPerEvent: round((end.systemMicros - before.systemMicros) / measured),
       postgresCpuMicrosPerEvent: postgresCpu,
       redisCpuMicrosPerEvent: redisCpu,
       rssStartMB: mb(server.ready.rss!),
@@ -435,7 +438,7 @@ export async function run(flags = parseFlags()) {
     checkStored(row)
     rows.push(row)
     console.error(
-      `  ${row.variant}: ${row.eventsPerSecond} events/s, server CPU ${row.serverCpuMicrosPerEvent} µs/event`,
+      `  ${row.variant}: ${row.eventsPerSecond} events/s, server CPU ${row.serverCpuMicrosPerEvent} µs/event (system ${row.serverSystemMicrosPerEvent})`,
     )
   }
   const bare = rows.find((row) => row.variant === 'bare node:http')?.eventsPerSecond ?? Number.NaN

@@ -1,27 +1,30 @@
 import type { MatchEvent } from '../event/schema.js'
+import { RecentMap } from '../recent-map.js'
 
 /**
- * Remembers the highest version seen of each event id, per match, with bounded memory: at most
- * `maxIdsPerMatch` ids per match and `maxMatches` matches, least recently used evicted first. A live match
- * is long; memory must not grow with it. An evicted id can come through again — harmless, since every
- * sink is idempotent on (id, version); the dedupe only saves work.
+ * Remembers the highest version seen of each event id, per match, with bounded memory: about the last
+ * `maxIdsPerMatch` ids of a match and `maxMatches` matches (between half and all of them, dropped half at a
+ * time: RecentMap). A live match is long; memory must not grow with it. An id that was dropped can come through
+ * again — harmless, since every sink is idempotent on (id, version); the dedupe only saves work.
  */
 export class VersionDeduper {
-  private readonly matches = new Map<string, Map<string, number>>()
+  private readonly matches: RecentMap<string, RecentMap<string, number>>
 
   constructor(
     private readonly maxIdsPerMatch: number,
-    private readonly maxMatches: number,
-  ) {}
+    maxMatches: number,
+  ) {
+    this.matches = new RecentMap(maxMatches)
+  }
 
   /** Splits a batch into what is new (or a higher version) and what is a duplicate or stale, and records the new. */
   admit(batch: readonly MatchEvent[]): { fresh: MatchEvent[]; duplicates: MatchEvent[] } {
     const fresh: MatchEvent[] = []
     const duplicates: MatchEvent[] = []
     let matchId: string | undefined
-    let seen = new Map<string, number>()
+    let seen: RecentMap<string, number> | undefined
     for (const event of batch) {
-      if (event.matchId !== matchId) {
+      if (event.matchId !== matchId || seen === undefined) {
         matchId = event.matchId // batches are mostly one match: look its map up once
         seen = this.seenFor(matchId)
       }
@@ -30,9 +33,7 @@ export class VersionDeduper {
         duplicates.push(event)
         continue
       }
-      if (version !== undefined) seen.delete(event.id) // re-insert: Map order is the LRU order
       seen.set(event.id, event.version)
-      if (seen.size > this.maxIdsPerMatch) seen.delete(seen.keys().next().value as string)
       fresh.push(event)
     }
     return { fresh, duplicates }
@@ -52,16 +53,10 @@ export class VersionDeduper {
     return { matches: this.matches.size, ids }
   }
 
-  private seenFor(matchId: string): Map<string, number> {
+  private seenFor(matchId: string): RecentMap<string, number> {
     let seen = this.matches.get(matchId)
-    if (seen) {
-      this.matches.delete(matchId)
-    } else {
-      seen = new Map()
-      if (this.matches.size >= this.maxMatches)
-        this.matches.delete(this.matches.keys().next().value as string)
-    }
-    this.matches.set(matchId, seen)
+    if (!seen) seen = new RecentMap(this.maxIdsPerMatch)
+    this.matches.set(matchId, seen) // kept young while the match is live
     return seen
   }
 }

@@ -379,7 +379,12 @@ describe('createPipeline', () => {
     for (let m = 0; m < 100; m++) {
       await pipeline.emit(Array.from({ length: 80 }, (_, n) => ev(`m${m}`, n)))
     }
-    expect(pipeline.metrics().dedupe).toEqual({ matches: 20, ids: 20 * 50 })
+    // Between half and all of each bound (the dedupe drops half at a time), never more.
+    const { matches, ids } = pipeline.metrics().dedupe
+    expect(matches).toBeGreaterThanOrEqual(10)
+    expect(matches).toBeLessThanOrEqual(20)
+    expect(ids).toBeGreaterThanOrEqual(matches * 25)
+    expect(ids).toBeLessThanOrEqual(matches * 50)
     expect(Object.keys(pipeline.metrics().matches)).toHaveLength(20)
   })
 

@@ -2,6 +2,7 @@ import { eventJson } from '../../event/json.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
 import type { Sink } from '../../pipeline/contracts.js'
+import { RecentMap } from '../../recent-map.js'
 import { lazyConnection, luaScript, type RedisConnectionOptions, runScript, trackedWrites } from './client.js'
 
 /** PUBLISH for each (channel, message) pair of ARGV, in order; returns how many. */
@@ -51,13 +52,14 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
   const remember = Math.max(0, options.rememberIds ?? 10_000)
   const timeoutMs = options.timeoutMs ?? 5_000
   // id → highest version published: bounded, in this process only.
-  const published = recentVersions(remember)
+  const published = new RecentMap<string, number>(remember)
   const sinkName = options.name ?? 'redis-pubsub'
   const writes = trackedWrites(sinkName, timeoutMs)
   let publishedCount = 0
   let skipped = 0
 
   function markPublished(event: MatchEvent): void {
+    if (remember === 0) return
     const known = published.get(event.id)
     if (known === undefined || event.version > known) published.set(event.id, event.version)
   }
@@ -99,29 +101,6 @@ export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSin
     },
     get skipped() {
       return skipped
-    },
-  }
-}
-
-/**
- * The highest version of about the last `size` ids, in two generations: an id is set in the young one; when it
- * is full, the old one is dropped whole and the young one takes its place. No per-id eviction, so no Map
- * compaction on every event (the remembered ids cost a 50-event delivery more than its Redis command, bench/e2e).
- * Holds between `size / 2` and `size` ids.
- */
-function recentVersions(size: number) {
-  const half = Math.max(1, Math.ceil(size / 2))
-  let young = new Map<string, number>()
-  let old = new Map<string, number>()
-  return {
-    get: (id: string) => young.get(id) ?? old.get(id),
-    set(id: string, version: number) {
-      if (size === 0) return
-      if (young.size >= half && !young.has(id)) {
-        old = young
-        young = new Map()
-      }
-      young.set(id, version)
     },
   }
 }

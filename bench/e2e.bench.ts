@@ -9,7 +9,7 @@
 //   … --soak [--seconds 300]                               RSS over a long run of the full flow
 import { type ChildProcess, execFileSync, fork } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -26,21 +26,12 @@ const now = () => performance.timeOrigin + performance.now()
 const root = fileURLToPath(new URL('..', import.meta.url))
 const DIST_TSCONFIG = fileURLToPath(new URL('./tsconfig.dist.json', import.meta.url))
 
-/** The server runs the built package: build it when dist/ is missing or older than a source file. */
+/** The server runs the built package: built first when dist/ is missing or older than the sources. */
 function ensureBuilt() {
-  const built = (() => {
-    try {
-      return statSync(`${root}dist/index.js`).mtimeMs
-    } catch {
-      return 0
-    }
-  })()
-  const newest = readdirSync(`${root}src`, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((latest, entry) => Math.max(latest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs), 0)
-  if (newest <= built) return
-  console.error('building dist/ (the server imports the built package)')
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
 }
 
 interface Variant {

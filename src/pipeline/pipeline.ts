@@ -93,7 +93,10 @@ export interface Pipeline {
    * has it durably (or it was dead-lettered); rejects when it was given back — answer the sender 5xx.
    */
   emit(batch: readonly MatchEvent[], source?: string): Promise<void>
-  /** Stops the sources, drains the queues within the deadline (default 10 s), closes the sinks. */
+  /**
+   * Stops the sources, drains the queues within the deadline (default 10 s), closes the sinks (within what is
+   * left of the deadline, at least a second).
+   */
   stop(options?: { deadlineMs?: number }): Promise<StopReport>
   on<E extends keyof PipelineEvents>(event: E, listener: PipelineEvents[E]): this
   off<E extends keyof PipelineEvents>(event: E, listener: PipelineEvents[E]): this
@@ -315,6 +318,7 @@ async function drainAndClose(
   sourceRuns: readonly Promise<void>[],
   deadlineMs: number,
 ): Promise<Record<string, number>> {
+  const startedAt = Date.now()
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), deadlineMs)
@@ -341,6 +345,18 @@ async function drainAndClose(
     }
     await Promise.all(runners.map((r) => r.idle()))
   }
-  await Promise.allSettled(runners.map((r) => r.options.sink.close?.()))
+  // Closing gets what is left of the deadline, and at least a second: a sink whose backend hangs (its close
+  // would flush to it) must not hold the stop past its deadline.
+  const closeWithinMs = Math.max(CLOSE_GRACE_MS, deadlineMs - (Date.now() - startedAt))
+  let closeTimer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([
+    Promise.allSettled(runners.map((r) => r.options.sink.close?.())),
+    new Promise((resolve) => {
+      closeTimer = setTimeout(resolve, closeWithinMs)
+    }),
+  ])
+  clearTimeout(closeTimer)
   return undrained
 }
+
+const CLOSE_GRACE_MS = 1_000

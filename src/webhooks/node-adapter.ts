@@ -42,8 +42,10 @@ function discardRest(req: IncomingMessage, res: ServerResponse): void {
   const close = () => {
     clearTimeout(timer)
     req.off('data', onData).off('end', close).off('error', close)
-    if (res.writableFinished) req.socket.destroy()
-    else res.once('finish', () => req.socket.destroy())
+    // An injected request (Fastify's `inject`, light-my-request) has a socket without destroy(): nothing to close.
+    const closeSocket = () => req.socket?.destroy?.()
+    if (res.writableFinished) closeSocket()
+    else res.once('finish', closeSocket)
   }
   if (Number(req.headers['content-length']) > LINGER.bytes) {
     close()

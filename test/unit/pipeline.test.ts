@@ -255,6 +255,21 @@ describe('createPipeline', () => {
     stuck.release()
   })
 
+  it('keeps its deadline when a sink also hangs in close()', async () => {
+    const hung: Sink = {
+      name: 'hung',
+      write: () => new Promise(() => {}),
+      close: () => new Promise(() => {}),
+    }
+    const pipeline = createPipeline({ sinks: [hung] })
+    const pending = pipeline.emit([ev('m1', 1)])
+    pending.catch(() => {})
+    // Without a bound on close() this never resolves (the test's own timeout fails it).
+    const report = await pipeline.stop({ deadlineMs: 50 })
+    expect(report.undrained).toEqual({ hung: 1 })
+    await expect(pending).rejects.toMatchObject({ code: 'pipeline_stopped' })
+  })
+
   it('counts a write that never settles as failed after writeTimeoutMs', async () => {
     const hung: Sink = { name: 'hung', write: () => new Promise(() => {}) }
     const letters: DeadLetter[] = []

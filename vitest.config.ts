@@ -11,7 +11,7 @@ export default defineConfig({
     })),
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/server/test/**/*.test.ts'],
     testTimeout: 20_000,
   },
 })

@@ -3,9 +3,15 @@ import { buffer } from 'node:stream/consumers'
 import { MatchfeedError } from '../errors.js'
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js'
 import { NORMALIZE_HELP, normalizeCommand } from './normalize.js'
+import { REPLAY_HELP, replayCommand } from './replay.js'
 import { SIGN_HELP, signCommand, VERIFY_HELP, verifyCommand } from './webhook-commands.js'
 
-const COMMANDS = { normalize: normalizeCommand, sign: signCommand, verify: verifyCommand } as const
+const COMMANDS = {
+  normalize: normalizeCommand,
+  replay: replayCommand,
+  sign: signCommand,
+  verify: verifyCommand,
+} as const
 
 export const HELP = `matchfeed — live football events from every provider as one typed MatchEvent
 
@@ -13,6 +19,7 @@ Usage: matchfeed <command> [options]
 
 Commands:
   normalize   a provider file → MatchEvent NDJSON on stdout
+  replay      a provider file played as a live feed: signed webhooks to a URL, or NDJSON on stdout
   sign        print the signature headers for a body on stdin
   verify      check a body on stdin against its signature headers
 
@@ -20,6 +27,7 @@ Exit codes: 0 ok, 1 rejected, 2 bad usage. stdout is data, stderr is diagnostics
 Run 'matchfeed <command> --help' for a command's options.
 
 ${NORMALIZE_HELP}
+${REPLAY_HELP}
 ${SIGN_HELP}
 ${VERIFY_HELP}`
 
@@ -70,4 +78,5 @@ export const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
 }

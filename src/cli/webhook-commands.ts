@@ -6,8 +6,8 @@ import { signStandardWebhook, verifyStandardWebhook } from '../webhooks/standard
 import { signTimestampedSignature, verifyTimestampedSignature } from '../webhooks/timestamped.js'
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js'
 
-const SCHEMES = ['standard-webhooks', 'hmac', 'timestamped'] as const
-type Scheme = (typeof SCHEMES)[number]
+export const SCHEMES = ['standard-webhooks', 'hmac', 'timestamped'] as const
+export type Scheme = (typeof SCHEMES)[number]
 
 const COMMON = `  --scheme S            ${SCHEMES.join(' | ')}
   --secret S            the signing secret (verify: repeat it to accept several during a rotation)
@@ -112,7 +112,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<ExitCode
   }
 }
 
-function signWith(
+export function signWith(
   scheme: Scheme,
   body: Uint8Array,
   o: { secret: string; id: string; timestamp: number | undefined; header?: string; prefix?: string },
@@ -127,7 +127,7 @@ function signWith(
   }
 }
 
-function schemeOf(value: string | undefined): Scheme {
+export function schemeOf(value: string | undefined): Scheme {
   if (value === undefined) throw new UsageError(`--scheme is required: ${SCHEMES.join(', ')}`)
   if (!(SCHEMES as readonly string[]).includes(value)) {
     throw new UsageError(`unknown scheme "${value}"; known schemes: ${SCHEMES.join(', ')}`)
@@ -135,7 +135,7 @@ function schemeOf(value: string | undefined): Scheme {
   return value as Scheme
 }
 
-function secretsOf(values: { secret?: string[]; 'secret-env'?: string[] }, io: CliIo): string[] {
+export function secretsOf(values: { secret?: string[]; 'secret-env'?: string[] }, io: CliIo): string[] {
   const secrets = [...(values.secret ?? [])]
   for (const name of values['secret-env'] ?? []) {
     const value = io.env[name]

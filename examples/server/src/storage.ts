@@ -1,0 +1,63 @@
+// Where events are stored: Postgres when DATABASE_URL is set, else an embedded PGlite (memory or a data dir).
+import { PGlite } from '@electric-sql/pglite'
+import { migrate, type Queryable } from 'matchfeed/sinks/postgres'
+import pg from 'pg'
+import type { Config } from './config.js'
+
+export interface Storage {
+  readonly kind: 'postgres' | 'pglite'
+  readonly client: Queryable
+  /** Whether migrations have run (the server retries them until the database answers). */
+  readonly migrated: boolean
+  /** Runs the migrations, retrying while the database is unreachable, until `signal` aborts. */
+  migrate(signal: AbortSignal, onRetry: (error: unknown) => void): Promise<void>
+  /** Resolves when the database answers within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>
+  close(): Promise<void>
+}
+
+const RETRY_MS = 1000
+
+export function openStorage(config: Config): Storage {
+  const pool = config.DATABASE_URL
+    ? new pg.Pool({ connectionString: config.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 })
+    : undefined
+  // Idle clients dying with a server restart are replaced on the next query; unheard, they crash the process.
+  pool?.on('error', () => {})
+  const client: Queryable & { close?(): Promise<void> } = pool ?? new PGlite(config.PGLITE_DATA_DIR)
+  let migrated = false
+  return {
+    kind: pool ? 'postgres' : 'pglite',
+    client,
+    get migrated() {
+      return migrated
+    },
+    async migrate(signal, onRetry) {
+      while (!migrated) {
+        try {
+          await migrate(client)
+          migrated = true
+        } catch (error) {
+          if (signal.aborted) throw error
+          onRetry(error)
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
+        }
+      }
+    },
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+      })
+      try {
+        await Promise.race([client.query('SELECT 1'), timeout])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async close() {
+      if (pool) await pool.end()
+      else await (client as PGlite).close()
+    },
+  }
+}

@@ -46,7 +46,10 @@ await Promise.all(
 process.send?.({ ready: true })
 
 process.on('message', (message) => {
-  if (message === 'received') process.send?.({ received })
+  if (message === 'received') {
+    const cpu = process.cpuUsage()
+    process.send?.({ received, cpuMicros: cpu.user + cpu.system })
+  }
   if (message === 'report') {
     for (const socket of sockets) socket.terminate()
     // Disconnecting before the message is out would lose it.

@@ -182,12 +182,12 @@ function processCpuMicros(name: string): number | undefined {
 const cpuPerEvent = (after: number | undefined, before: number | undefined, events: number) =>
   after === undefined || before === undefined ? undefined : round((after - before) / events)
 
-/** Waits until every client has `expected` events, or `timeoutMs` passed. */
+/** Waits until every client has `expected` events, or `timeoutMs` passed; the clients' CPU time then (µs). */
 async function waitForClients(clients: ChildProcess, expected: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const { received } = await ask<{ received: number[] }>(clients, 'received')
-    if (received.every((n) => n >= expected) || Date.now() > deadline) return
+    const { received, cpuMicros } = await ask<{ received: number[]; cpuMicros: number }>(clients, 'received')
+    if (received.every((n) => n >= expected) || Date.now() > deadline) return cpuMicros
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
@@ -280,19 +280,27 @@ async function measure(variant: Variant) {
     const before = await ask<Usage>(server.child, 'usage')
     const postgresBefore = processCpuMicros('postgres')
     const redisBefore = processCpuMicros('redis-server')
+    const clientsBefore = clients ? await ask<{ cpuMicros: number }>(clients.child, 'received') : undefined
+    const loadBefore = process.cpuUsage()
     const { result, seconds: elapsedSeconds } = await fire(soak ? 0 : load!.bodies.length - warmUp)
     clearInterval(sampler)
     const measured = result['2xx'] * variant.eventsPerRequest
     const acknowledged = (warmed + result['2xx']) * variant.eventsPerRequest
+    const loadCpu = process.cpuUsage(loadBefore)
     const end = await ask<Usage>(server.child, 'usage')
     const postgresCpu = cpuPerEvent(processCpuMicros('postgres'), postgresBefore, measured)
     const redisCpu = cpuPerEvent(processCpuMicros('redis-server'), redisBefore, measured)
     await waitForStreams(variant, setup, runTag, acknowledged)
+    let clientsCpu: number | undefined
     let clientLatency:
       | { p50: number; p99: number; lastClientP99: number; everyClientGotAll: boolean }
       | undefined
     if (clients) {
-      await waitForClients(clients.child, acknowledged, 30_000)
+      clientsCpu = cpuPerEvent(
+        await waitForClients(clients.child, acknowledged, 30_000),
+        clientsBefore?.cpuMicros,
+        measured,
+      )
       const report = await ask<{
         received: number[]
         arrivals: Record<string, { ids: number[]; at: number[] }>
@@ -330,6 +338,9 @@ async function measure(variant: Variant) {
       serverSystemMicrosPerEvent: round((end.systemMicros - before.systemMicros) / measured),
       postgresCpuMicrosPerEvent: postgresCpu,
       redisCpuMicrosPerEvent: redisCpu,
+      // autocannon, in this process; the WebSocket clients' process (its figure includes the wait for the last).
+      loadGeneratorCpuMicrosPerEvent: round((loadCpu.user + loadCpu.system) / measured),
+      clientsCpuMicrosPerEvent: clientsCpu,
       rssStartMB: mb(server.ready.rss!),
       rssEndMB: mb(end.rss),
       rssSamplesMB: soak ? rssSamples.map(mb) : undefined,

@@ -117,8 +117,16 @@ server.listen(0, '127.0.0.1', () => {
 /** Resident memory, and CPU time used so far (user + system, and system alone, µs): the bench reports them per event. */
 function usage() {
   const cpu = process.cpuUsage()
-  return { rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system }
+  return {
+    rss: process.memoryUsage().rss,
+    cpuMicros: cpu.user + cpu.system,
+    systemMicros: cpu.system,
+    rssSamples,
+  }
 }
+// Sampled here, not asked for over IPC during the load: the soak's RSS over time.
+const rssSamples: number[] = []
+setInterval(() => rssSamples.push(process.memoryUsage().rss), 5_000).unref()
 process.on('message', (message) => {
   if (message === 'usage') process.send?.(usage())
 })

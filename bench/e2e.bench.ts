@@ -54,6 +54,8 @@ interface Usage {
   cpuMicros: number
   /** The part of cpuMicros spent in the kernel (system calls: sockets, epoll). */
   systemMicros: number
+  /** Resident memory every 5 s since the start, sampled by the server itself. */
+  rssSamples: number[]
 }
 
 interface Load {
@@ -227,13 +229,6 @@ async function measure(variant: Variant) {
     : undefined
   const sentAt = new Float64Array(soak ? 0 : load!.bodies.length)
   let next = 0
-  const rssSamples: number[] = []
-  const sampler = soak
-    ? setInterval(
-        () => void ask<{ rss: number }>(server.child, 'rss').then(({ rss }) => rssSamples.push(rss)),
-        5_000,
-      )
-    : undefined
   /** autocannon over the next `amount` bodies (or for the soak's duration); the rate up to the last answer. */
   async function fire(amount: number) {
     const started = now()
@@ -283,7 +278,6 @@ async function measure(variant: Variant) {
     const clientsBefore = clients ? await ask<{ cpuMicros: number }>(clients.child, 'received') : undefined
     const loadBefore = process.cpuUsage()
     const { result, seconds: elapsedSeconds } = await fire(soak ? 0 : load!.bodies.length - warmUp)
-    clearInterval(sampler)
     const measured = result['2xx'] * variant.eventsPerRequest
     const acknowledged = (warmed + result['2xx']) * variant.eventsPerRequest
     const loadCpu = process.cpuUsage(loadBefore)
@@ -343,13 +337,12 @@ async function measure(variant: Variant) {
       clientsCpuMicrosPerEvent: clientsCpu,
       rssStartMB: mb(server.ready.rss!),
       rssEndMB: mb(end.rss),
-      rssSamplesMB: soak ? rssSamples.map(mb) : undefined,
+      rssSamplesMB: soak ? end.rssSamples.map(mb) : undefined,
       acknowledged,
       sent: next * variant.eventsPerRequest,
       ...stored,
     }
   } finally {
-    clearInterval(sampler)
     if (clients) await stopChild(clients.child)
     await stopChild(server.child)
   }

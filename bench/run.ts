@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const BENCHES = ['verify', 'handler', 'statsbomb', 'opta', 'pipeline', 'postgres', 'redis', 'e2e']
+const BENCHES = ['verify', 'handler', 'statsbomb', 'opta', 'pipeline', 'postgres', 'redis', 'kinesis', 'e2e']
 
 function runBench(name: string): Promise<unknown> {
   const file = fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url))

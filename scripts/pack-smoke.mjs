@@ -47,6 +47,43 @@ try {
     check(`require ${specifier}`, () => run('node', ['--input-type=commonjs', '-e', cjs], project))
   }
 
+  // The Kinesis entry without its optional peer installed (the smoke project has no @aws-sdk/client-kinesis):
+  // it loads, both ways, and a sink and a lease store are created; the SDK is imported only on first use.
+  const kinesis = `const { kinesisSink, memoryLeaseStore } = m
+    kinesisSink({ streamName: 's', clientOptions: { region: 'us-east-1' } }); memoryLeaseStore()`
+  check('import matchfeed/sinks/kinesis without its peer', () =>
+    run(
+      'node',
+      ['--input-type=module', '-e', `import * as m from 'matchfeed/sinks/kinesis'; ${kinesis}`],
+      project,
+    ),
+  )
+  check('require matchfeed/sinks/kinesis without its peer', () =>
+    run(
+      'node',
+      ['--input-type=commonjs', '-e', `const m = require('matchfeed/sinks/kinesis'); ${kinesis}`],
+      project,
+    ),
+  )
+
+  // The live hub without its optional peer `ws` (imported on the first upgrade): it loads and is created
+  // both ways. The browser client imports nothing at all, ESM and CJS.
+  const live = `const { createLiveHub, memoryLiveStore } = m
+    createLiveHub({ store: memoryLiveStore() }).close()`
+  check('import matchfeed/live without ws', () =>
+    run('node', ['--input-type=module', '-e', `import * as m from 'matchfeed/live'; ${live}`], project),
+  )
+  check('require matchfeed/live without ws', () =>
+    run('node', ['--input-type=commonjs', '-e', `const m = require('matchfeed/live'); ${live}`], project),
+  )
+  check('matchfeed/live/client has no imports', () => {
+    for (const file of ['client.js', 'client.cjs']) {
+      const code = readFileSync(join(project, 'node_modules/matchfeed/dist/live', file), 'utf8')
+      const found = /^\s*import\s|\brequire\(/m.exec(code)
+      if (found) throw new Error(`dist/live/${file} imports: ${found[0]}`)
+    }
+  })
+
   check('matchfeed --help', () => {
     const out = run(join(project, 'node_modules/.bin/matchfeed'), ['--help'], project)
     if (!out.includes('Usage: matchfeed')) throw new Error(`unexpected help:\n${out}`)

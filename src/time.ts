@@ -66,3 +66,18 @@ export function coarseDeadlines(windowMs: number) {
     },
   }
 }
+
+/**
+ * `promise`, or a rejection with `timeoutError()` when it has not settled within `ms`: a call to a backend that
+ * hangs (a blackholed network, a client queueing while it reconnects) must not hold its caller. The call itself
+ * goes on; its late outcome is ignored.
+ */
+export function settleWithin<T>(promise: Promise<T>, ms: number, timeoutError: () => Error): Promise<T> {
+  if (!Number.isFinite(ms)) return promise
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), Math.max(0, ms))
+  })
+  promise.catch(() => {})
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

@@ -11,6 +11,7 @@ import {
   type StreamBatchContext,
   type StreamDeadLetter,
 } from '../../src/sinks/redis/index.js'
+import { type ConsumerHarness, describeConsumerConformance } from '../helpers/consumer-conformance.js'
 import { makeEvent } from '../helpers/events.js'
 import {
   closeRedisClients,
@@ -267,3 +268,50 @@ describe.each<'node-redis' | 'ioredis'>(['node-redis', 'ioredis'])('redis stream
     expect(c.running).toBe(false)
   })
 })
+
+let harnesses = 0
+/** One stream per match (the streams sink), found by pattern; each worker on a connection of its own. */
+async function conformanceHarness(): Promise<ConsumerHarness> {
+  const prefix = `${RUN}conf${++harnesses}:`
+  const sink = redisStreamsSink({ client: node, prefix })
+  const alive = new Set<RedisStreamConsumer>()
+  const connections: NodeRedisClient[] = []
+  let workers = 0
+  return {
+    produce: (batch) => sink.write(batch),
+    async open(hooks) {
+      const connection = node.duplicate()
+      connection.on('error', () => {})
+      await connection.connect()
+      connections.push(connection)
+      const c = createRedisStreamConsumer({
+        client: connection,
+        pattern: `${prefix}events:*`,
+        group: 'g',
+        consumer: `w${++workers}`,
+        blockMs: 50,
+        claimIdleMs: 300,
+        discoverIntervalMs: 100,
+        maxDeliveries: hooks.maxDeliveries,
+        handler: (events) => hooks.handler(events),
+        deadLetter: (letter) => hooks.deadLetter(letter.event ? [letter.event] : []),
+      })
+      alive.add(c)
+      return {
+        start: () => c.start(),
+        stop: async () => {
+          alive.delete(c)
+          await c.stop()
+        },
+        // Its handler never returns, so it acknowledges and claims nothing more: as a dead process.
+        crash: () => void alive.delete(c),
+      }
+    },
+    async dispose() {
+      await Promise.all([...alive].map((c) => c.stop()))
+      for (const connection of connections) connection.destroy()
+    },
+  }
+}
+
+describeConsumerConformance('redis stream consumer', conformanceHarness)

@@ -15,8 +15,32 @@ export function tableNames(options: TableOptions = {}, owner = 'postgres') {
     events: `${schema}.${ident(table, owner, 'table')}`,
     outbox: `${schema}.${ident(`${table}_outbox`, owner, 'table')}`,
     migrations: `${schema}.${ident('matchfeed_migrations')}`,
+    leases: `${schema}.${ident(LEASES_TABLE)}`,
     table,
   }
+}
+
+/** The Kinesis consumer's lease table: one per schema, whatever the events table is called. */
+const LEASES_TABLE = 'matchfeed_kinesis_leases'
+
+/**
+ * Versioned migrations of the lease table (sinks/kinesis/postgres-lease-store.ts), recorded under its own
+ * target: one table per schema shared by every consumer group; `epoch` fences every write of an owner.
+ */
+function leaseMigrations(t: ReturnType<typeof tableNames>): string[] {
+  return [
+    // 1: the leases.
+    `CREATE TABLE IF NOT EXISTS ${t.leases} (
+      group_name text NOT NULL,
+      lease_key text NOT NULL,
+      owner text,
+      epoch bigint NOT NULL DEFAULT 0,
+      expires_at timestamptz,
+      checkpoint text,
+      handoff_to text,
+      PRIMARY KEY (group_name, lease_key)
+    )`,
+  ]
 }
 
 /** Versioned migrations: each runs once per (schema, table), in order, in one transaction with the bookkeeping. */
@@ -82,20 +106,28 @@ export async function migrate(client: Queryable, options: TableOptions = {}): Pr
         `CREATE TABLE IF NOT EXISTS ${t.migrations} (target text NOT NULL, version integer NOT NULL,
            applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (target, version))`,
       )
-      const { rows } = await tx.query(`SELECT version FROM ${t.migrations} WHERE target = $1`, [t.table])
-      const done = new Set(rows.map((r) => Number(r.version)))
-      const applied: number[] = []
-      for (const [i, sql] of steps.entries()) {
-        const version = i + 1
-        if (done.has(version)) continue
-        for (const statement of sql.split(/;\s*(?=CREATE|$)/).filter((s) => s.trim()))
-          await tx.query(statement)
-        await tx.query(`INSERT INTO ${t.migrations} (target, version) VALUES ($1, $2)`, [t.table, version])
-        applied.push(version)
-      }
+      const applied = await applyMigrations(tx, t.migrations, t.table, steps)
+      // Shared by every events table of the schema: its own lock, so two migrations of one schema wait.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`matchfeed:migrate:${t.leases}`])
+      await applyMigrations(tx, t.migrations, LEASES_TABLE, leaseMigrations(t))
       return { applied }
     })
   } catch (error) {
     throw postgresError('migrate', error)
   }
+}
+
+/** Runs the steps of `target` not yet recorded in the bookkeeping table, in order; returns their versions. */
+async function applyMigrations(tx: Queryable, bookkeeping: string, target: string, steps: string[]) {
+  const { rows } = await tx.query(`SELECT version FROM ${bookkeeping} WHERE target = $1`, [target])
+  const done = new Set(rows.map((r) => Number(r.version)))
+  const applied: number[] = []
+  for (const [i, sql] of steps.entries()) {
+    const version = i + 1
+    if (done.has(version)) continue
+    for (const statement of sql.split(/;\s*(?=CREATE|$)/).filter((s) => s.trim())) await tx.query(statement)
+    await tx.query(`INSERT INTO ${bookkeeping} (target, version) VALUES ($1, $2)`, [target, version])
+    applied.push(version)
+  }
+  return applied
 }

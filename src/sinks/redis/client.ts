@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { invalidOption, MatchfeedError } from '../../errors.js'
 import { importPeer } from '../../peer.js'
+import { settleWithin } from '../../time.js'
 import { SinkError } from '../sink-error.js'
 
 /** A node-redis client (v4 and later, `createClient()`), connected: commands go through `sendCommand`. */
@@ -230,22 +231,17 @@ export function redisError(what: string, error: unknown, sink = 'redis'): RedisE
 /** Rejects with a retryable RedisError when `promise` takes longer than `ms` (the command may still run). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, sink = 'redis'): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return promise
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RedisError({
-            sink,
-            code: 'redis_error',
-            message: `redis: ${what} timed out after ${ms} ms`,
-            retryable: true,
-          }),
-        ),
-      ms,
-    )
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  return settleWithin(
+    promise,
+    ms,
+    () =>
+      new RedisError({
+        sink,
+        code: 'redis_error',
+        message: `redis: ${what} timed out after ${ms} ms`,
+        retryable: true,
+      }),
+  )
 }
 
 /**

@@ -1,0 +1,65 @@
+import { importPeer } from '../../peer.js'
+import type { PrometheusRegistry } from '../../pipeline/index.js'
+import type { KinesisConsumer } from './consumer.js'
+
+interface Sample {
+  value: number
+  labels: Record<string, string>
+}
+
+/**
+ * Exposes a Kinesis consumer's metrics in a prom-client registry, in the pipeline's family
+ * (`matchfeed_kinesis_…`; the same registry as `registerPipelineMetrics` works). Read at scrape time.
+ * Labels: the stream, and for `millis_behind_latest` the shard.
+ */
+export async function registerKinesisConsumerMetrics(
+  consumer: KinesisConsumer,
+  options: { register?: PrometheusRegistry; prefix?: string } = {},
+): Promise<PrometheusRegistry> {
+  const register =
+    options.register ??
+    new (
+      await importPeer<{ Registry: new () => PrometheusRegistry }>('prom-client', {
+        purpose: 'registerKinesisConsumerMetrics',
+        alternative: 'or pass { register } yourself',
+      })
+    ).Registry()
+  const p = `${options.prefix ?? 'matchfeed_'}kinesis_`
+  const stream = { stream: consumer.stream }
+  const add = (name: string, help: string, type: 'counter' | 'gauge', values: () => Sample[]) => {
+    const full = `${p}${name}`
+    const get = async () => ({ name: full, help, type, aggregator: 'sum', values: values() })
+    register.registerMetric({ name: full, help, type, aggregator: 'sum', get } as never)
+  }
+  const counter = (name: string, help: string, read: () => number) =>
+    add(name, help, 'counter', () => [{ value: read(), labels: stream }])
+  const m = () => consumer.metrics()
+  counter('records_read_total', 'Records read with GetRecords.', () => m().recordsRead)
+  counter('events_read_total', 'MatchEvents decoded from the records read.', () => m().eventsRead)
+  counter(
+    'lease_takeovers_total',
+    'Leases taken from another worker (expired, or a hand-off forced).',
+    () => m().takeovers,
+  )
+  counter(
+    'leases_lost_total',
+    'Leases lost: taken by another worker, or not renewable in time.',
+    () => m().leasesLost,
+  )
+  counter(
+    'handler_failures_total',
+    'Handler calls that rejected (retried, then dead-lettered).',
+    () => m().handlerFailures,
+  )
+  counter('dead_lettered_total', 'Records handed to deadLetter.', () => m().deadLettered)
+  add('leases_held', 'Shard leases this worker holds.', 'gauge', () => [
+    { value: m().leasesHeld, labels: stream },
+  ])
+  add('checkpoint_age_seconds', 'Age of the oldest last checkpoint among the shards held.', 'gauge', () => [
+    { value: m().checkpointAgeSeconds, labels: stream },
+  ])
+  add('millis_behind_latest', 'How far behind the tip of its shard the last read was.', 'gauge', () =>
+    Object.entries(m().millisBehindLatest).map(([shard, value]) => ({ value, labels: { ...stream, shard } })),
+  )
+  return register
+}

@@ -11,5 +11,5 @@ export {
   type SourceStatus,
   type StopReport,
 } from './pipeline.js'
-export { type PrometheusRegistry, registerPipelineMetrics } from './prometheus.js'
+export { type MetricsOptions, type PrometheusRegistry, registerPipelineMetrics } from './prometheus.js'
 export type { DeadLetter, QueuePolicy, SinkCounters, SinkOptions } from './sink-runner.js'

@@ -10,7 +10,7 @@ export interface PrometheusRegistry {
 }
 
 type Labels = Record<string, string>
-interface Sample {
+export interface Sample {
   value: number
   labels: Labels
   metricName?: string
@@ -26,26 +26,10 @@ interface Sample {
  */
 export async function registerPipelineMetrics(
   pipeline: Pipeline,
-  options: { register?: PrometheusRegistry; prefix?: string } = {},
+  options: MetricsOptions = {},
 ): Promise<PrometheusRegistry> {
-  const register = options.register ?? (await newRegistry())
-  const p = options.prefix ?? 'matchfeed_'
-  const metric = (
-    name: string,
-    help: string,
-    type: 'counter' | 'gauge' | 'histogram',
-    values: () => Sample[],
-  ) => {
-    const full = `${p}${name}`
-    const m = {
-      name: full,
-      help,
-      type,
-      aggregator: 'sum',
-      get: async () => ({ name: full, help, type, aggregator: 'sum', values: values() }),
-    }
-    register.registerMetric(m as never)
-  }
+  const { register, add: metric } = await scrapeTimeMetrics(options, 'registerPipelineMetrics')
+  const p = options.prefix ?? 'matchfeed_' // histogram samples carry their full metric names
   const sources = () => Object.entries(pipeline.metrics().sources)
   const sinks = () => Object.entries(pipeline.metrics().sinks)
 
@@ -103,10 +87,33 @@ function histogram(name: string, h: HistogramSnapshot, labels: Labels): Sample[]
   ]
 }
 
-async function newRegistry(): Promise<PrometheusRegistry> {
-  const { Registry } = await importPeer<{ Registry: new () => PrometheusRegistry }>('prom-client', {
-    purpose: 'registerPipelineMetrics',
-    alternative: 'or pass { register } yourself',
-  })
-  return new Registry()
+/** Where matchfeed's metrics go: your prom-client registry (or a new one), under a name prefix. */
+export interface MetricsOptions {
+  register?: PrometheusRegistry
+  /** Default `matchfeed_`. */
+  prefix?: string
+}
+
+/**
+ * @internal A registry (the given one, or a new prom-client one: an optional peer) and a way to add a metric
+ * whose samples are read at scrape time, named `${prefix}${name}`. Shared by every `register…Metrics`.
+ */
+export async function scrapeTimeMetrics(options: MetricsOptions, purpose: string) {
+  const register =
+    options.register ??
+    new (
+      await importPeer<{ Registry: new () => PrometheusRegistry }>('prom-client', {
+        purpose,
+        alternative: 'or pass { register } yourself',
+      })
+    ).Registry()
+  const prefix = options.prefix ?? 'matchfeed_'
+  return {
+    register,
+    add(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: () => Sample[]): void {
+      const full = `${prefix}${name}`
+      const get = async () => ({ name: full, help, type, aggregator: 'sum', values: values() })
+      register.registerMetric({ name: full, help, type, aggregator: 'sum', get } as never)
+    },
+  }
 }

@@ -1,11 +1,5 @@
-import { importPeer } from '../../peer.js'
-import type { PrometheusRegistry } from '../../pipeline/index.js'
+import { type MetricsOptions, type PrometheusRegistry, scrapeTimeMetrics } from '../../pipeline/prometheus.js'
 import type { KinesisConsumer } from './consumer.js'
-
-interface Sample {
-  value: number
-  labels: Record<string, string>
-}
 
 /**
  * Exposes a Kinesis consumer's metrics in a prom-client registry, in the pipeline's family
@@ -14,23 +8,11 @@ interface Sample {
  */
 export async function registerKinesisConsumerMetrics(
   consumer: KinesisConsumer,
-  options: { register?: PrometheusRegistry; prefix?: string } = {},
+  options: MetricsOptions = {},
 ): Promise<PrometheusRegistry> {
-  const register =
-    options.register ??
-    new (
-      await importPeer<{ Registry: new () => PrometheusRegistry }>('prom-client', {
-        purpose: 'registerKinesisConsumerMetrics',
-        alternative: 'or pass { register } yourself',
-      })
-    ).Registry()
-  const p = `${options.prefix ?? 'matchfeed_'}kinesis_`
+  const metrics = await scrapeTimeMetrics(options, 'registerKinesisConsumerMetrics')
   const stream = { stream: consumer.stream }
-  const add = (name: string, help: string, type: 'counter' | 'gauge', values: () => Sample[]) => {
-    const full = `${p}${name}`
-    const get = async () => ({ name: full, help, type, aggregator: 'sum', values: values() })
-    register.registerMetric({ name: full, help, type, aggregator: 'sum', get } as never)
-  }
+  const add: typeof metrics.add = (name, ...rest) => metrics.add(`kinesis_${name}`, ...rest)
   const counter = (name: string, help: string, read: () => number) =>
     add(name, help, 'counter', () => [{ value: read(), labels: stream }])
   const m = () => consumer.metrics()
@@ -61,5 +43,5 @@ export async function registerKinesisConsumerMetrics(
   add('millis_behind_latest', 'How far behind the tip of its shard the last read was.', 'gauge', () =>
     Object.entries(m().millisBehindLatest).map(([shard, value]) => ({ value, labels: { ...stream, shard } })),
   )
-  return register
+  return metrics.register
 }

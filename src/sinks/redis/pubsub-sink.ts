@@ -40,10 +40,10 @@ export interface RedisPubSubSink extends Sink {
 
 /**
  * Redis Pub/Sub fan-out: one message per event (the event as JSON) on its match's channel, a whole write
- * published by one script call, for live clients. BEST EFFORT: Pub/Sub is at-most-once — a subscriber that is disconnected, slow (output
- * buffer limit) or not yet subscribed misses messages for good. Subscribers must fill gaps from the stream
- * (or Postgres) by `seq`; run this sink with the pipeline's `drop-oldest` policy so it never holds back the
- * durable sinks.
+ * published by one script call, for live clients. BEST EFFORT: Pub/Sub is at-most-once — a subscriber that is
+ * disconnected, slow (output buffer limit) or not yet subscribed misses messages for good. Subscribers must
+ * fill gaps from the stream by entry id (matchfeed/live does); run this sink with the pipeline's `drop-oldest`
+ * policy so it never holds back the durable sinks.
  */
 export function redisPubSubSink(options: RedisPubSubSinkOptions): RedisPubSubSink {
   const connection = lazyConnection(options, 'redisPubSubSink')

@@ -131,7 +131,7 @@ export function connectLive(options: LiveClientOptions): LiveClient {
       receive(message)
     }
     ws.onclose = (event) => dropped(ws, event.code)
-    ws.onerror = () => {}
+    ws.onerror = ignore
     guard()
   }
 
@@ -147,7 +147,8 @@ export function connectLive(options: LiveClientOptions): LiveClient {
 
   function dropped(ws: Socket, code: number): void {
     if (socket !== ws) return
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null
+    ws.onopen = ws.onmessage = ws.onclose = null
+    ws.onerror = ignore // a later error of this socket (closed while connecting) must not go unhandled
     socket = undefined
     clearTimeout(watchdog)
     if (status === 'closed') return
@@ -220,7 +221,9 @@ export function connectLive(options: LiveClientOptions): LiveClient {
     const ws = socket
     socket = undefined
     if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null
+      ws.onopen = ws.onmessage = ws.onclose = null
+      // Closing one still connecting fires an error (the `ws` package then throws if nobody listens): ignored.
+      ws.onerror = ignore
       ws.close(1000)
     }
     for (const it of iterators) it.wake?.()
@@ -280,3 +283,5 @@ export function connectLive(options: LiveClientOptions): LiveClient {
     close,
   }
 }
+
+function ignore(): void {}

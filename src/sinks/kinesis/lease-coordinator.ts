@@ -125,8 +125,12 @@ async function balance(c: ConsumerState, live: Lease[], target: number, mine: nu
     if (lease.owner !== workerId) byOwner.set(lease.owner!, [...(byOwner.get(lease.owner!) ?? []), lease])
   }
   const busiest = [...byOwner.values()].sort((a, b) => b.length - a.length)[0] ?? []
+  // Counted as already moved: what this worker asked for and has not got yet. Without that, a worker asked
+  // again while the first hand-off was under way, took both leases, and two workers passed a pair back and
+  // forth for ever (2/2/0 → 2/0/2 → 2/2/0; found with three worker processes).
+  const asked = busiest.filter((l) => c.requested.has(l.key)).length
   // Half the difference at most: balancing never leaves the busiest below this worker (4/0/0 → 2/1/1).
-  let asks = Math.min(wanted, Math.floor((busiest.length - mine) / 2))
+  let asks = Math.min(wanted, Math.floor((busiest.length - asked - (mine + c.requested.size)) / 2))
   for (const lease of busiest) {
     if (asks <= 0) break
     if (lease.handoffTo !== null) continue

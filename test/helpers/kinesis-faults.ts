@@ -27,9 +27,6 @@ export interface KinesisFaults {
   readonly injected: { failedEntries: number; throttled: number; resets: number; expired: number }
 }
 
-/** A seeded generator: a failing run can be replayed with its seed. */
-export const seededRandom = prng
-
 export function injectKinesisFaults(client: KinesisClient, random: () => number): KinesisFaults {
   const faults: KinesisFaults = {
     failEntry: 0,

@@ -15,10 +15,11 @@ import {
 } from '../../src/sinks/kinesis/index.js'
 import { memorySink } from '../../src/sinks/memory.js'
 import { migrate } from '../../src/sinks/postgres/index.js'
+import { prng } from '../../src/testing/seeded-random.js'
 import { type ConsumerHarness, describeConsumerConformance } from '../helpers/consumer-conformance.js'
 import { makeEvent } from '../helpers/events.js'
 import { type Kinesalite, startKinesalite } from '../helpers/kinesalite.js'
-import { injectKinesisFaults, seededRandom } from '../helpers/kinesis-faults.js'
+import { injectKinesisFaults } from '../helpers/kinesis-faults.js'
 import { mergeShards, splitShard } from '../helpers/kinesis-reshard.js'
 import { killableStore } from '../helpers/kinesis-workers.js'
 import { matchDay } from '../helpers/match-day.js'
@@ -128,7 +129,7 @@ describe('createKinesisConsumer', () => {
     const { expected, perFeeder, total } = matchDay(8, 100, 1)
     for (const batch of perFeeder[0]!) await sink.write(batch)
     const client = kinesalite.client({ maxAttempts: 1 })
-    const faults = injectKinesisFaults(client, seededRandom(2))
+    const faults = injectKinesisFaults(client, prng(2))
     faults.throttleCall = 0.2
     faults.resetCall = 0.1
     faults.expireIterator = 0.1

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { createPipeline, type DeadLetter } from '../../src/pipeline/index.js'
 import { kinesisSink } from '../../src/sinks/kinesis/index.js'
+import { prng } from '../../src/testing/seeded-random.js'
 import { createChaosProxy } from '../helpers/chaos-proxy.js'
 import { makeEvent } from '../helpers/events.js'
 import { type Kinesalite, startKinesalite } from '../helpers/kinesalite.js'
-import { injectKinesisFaults, seededRandom } from '../helpers/kinesis-faults.js'
+import { injectKinesisFaults } from '../helpers/kinesis-faults.js'
 import { dedupedByMatch, readStream } from '../helpers/kinesis-stream.js'
 import { feed, matchDay } from '../helpers/match-day.js'
 import { describeSinkConformance, type SinkHarness } from '../helpers/sink-conformance.js'
@@ -62,7 +63,7 @@ async function matchDayThroughFaults(
 ) {
   const streamName = await newStream(4)
   const client = kinesalite.client({ maxAttempts: 1 })
-  const faults = injectKinesisFaults(client, seededRandom(seed))
+  const faults = injectKinesisFaults(client, prng(seed))
   setup(faults)
   const sink = sinkUnderFaults(client, streamName)
   const letters: DeadLetter[] = []

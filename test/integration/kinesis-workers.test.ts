@@ -159,14 +159,13 @@ describe('kinesis consumer worker processes (4 shards, Postgres leases and sink)
       const batchesBefore = victim.batches
       await until(() => victim.batches > batchesBefore, 'the victim in a batch (written, not checkpointed)')
       await victim.kill()
-      const killedAt = Date.now()
       const survivors = workers.filter((w) => w !== victim)
+      // The claim: taken over within a lease duration + 2 s of the kill (until throws past it).
       await until(
         () => survivors.flatMap((w) => w.shards).length === 4,
         'the survivors holding all 4 shards',
         LEASE_MS + 2_000,
       )
-      expect(Date.now() - killedAt).toBeLessThanOrEqual(LEASE_MS + 2_000)
       await production
       await expectEveryEventOnceInOrder(run.schema, run.expected)
       // What the victim had written but not checkpointed was delivered again.

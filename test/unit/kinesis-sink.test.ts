@@ -13,7 +13,7 @@ interface Call {
 /** A client that answers PutRecords with `answer(call number, entries)`, recording every call. */
 function fakeClient(answer: (n: number, keys: string[]) => unknown = () => undefined) {
   const calls: Call[] = []
-  let inFlight = new Map<string, number>()
+  const inFlight = new Map<string, number>()
   let overlap = 0
   const client = {
     async send(command: { input: { Records: { PartitionKey: string; Data: Uint8Array }[] } }) {
@@ -35,9 +35,6 @@ function fakeClient(answer: (n: number, keys: string[]) => unknown = () => undef
     calls,
     get overlap() {
       return overlap
-    },
-    reset() {
-      inFlight = new Map()
     },
   }
 }
@@ -172,10 +169,11 @@ describe('decodeRecord', () => {
     expect(decodeRecord(utf8.encode(JSON.stringify({ v: 1, matchId: 'm', events: [a, b] })))).toEqual([a, b])
     expect(decodeRecord(utf8.encode(JSON.stringify(a)))).toEqual([a])
   })
-  it.each([['not json'], ['{"v":2,"matchId":"m","events":[]}'], ['{"id":1}']])(
-    'refuses a record that is not ours: %s',
-    (text) => {
-      expect(() => decodeRecord(utf8.encode(text))).toThrow()
-    },
-  )
+  it.each([
+    ['not json', 'invalid_record'],
+    ['{"v":2,"matchId":"m","events":[]}', 'invalid_record'],
+    ['{"id":1}', 'invalid_event'],
+  ])('refuses a record that is not ours: %s', (text, code) => {
+    expect(() => decodeRecord(utf8.encode(text))).toThrow(expect.objectContaining({ code }))
+  })
 })

@@ -91,11 +91,6 @@ export class PutQueue {
     })
   }
 
-  /** Whether anything is queued or in flight. */
-  get busy(): boolean {
-    return this.lanes.size > 0
-  }
-
   private markReady(key: string): void {
     this.ready.add(key)
     // Sent on the next turn of the event loop: writes of other matches made meanwhile share the call.

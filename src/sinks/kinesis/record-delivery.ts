@@ -48,33 +48,35 @@ export async function deliverRecords(
 
 async function handleRun(c: ConsumerState, shard: HeldShard, run: Decoded[]): Promise<void> {
   if (run.length === 0) return
-  if (await attempt(c, shard, run, 1)) return
+  if ((await attempt(c, shard, run, 1)) === undefined) return
   for (const one of run) {
     for (let deliveries = 2; ; deliveries++) {
       await pause(c, shard, deliveries - 1)
-      if (await attempt(c, shard, [one], deliveries)) break
+      const failed = await attempt(c, shard, [one], deliveries)
+      if (failed === undefined) break
       if (deliveries >= c.settings.maxDeliveries) {
-        await giveUp(c, shard, one.record, one.events, deliveries, lastError.get(shard))
+        await giveUp(c, shard, one.record, one.events, deliveries, failed.error)
         break
       }
     }
   }
 }
 
-const lastError = new WeakMap<HeldShard, unknown>()
-
-/** One delivery; true when the handler resolved. Throws when the lease is gone or no longer surely ours. */
+/**
+ * One delivery: undefined when the handler resolved, its error otherwise. Throws when the lease is gone or no
+ * longer surely ours.
+ */
 async function attempt(
   c: ConsumerState,
   shard: HeldShard,
   items: Decoded[],
   deliveries: number,
-): Promise<boolean> {
+): Promise<{ error: unknown } | undefined> {
   ensureHeld(shard)
   if (deliveries > 1) ensureKept(shard)
   // Every record's events were validated when decoded: the pipeline (with `sinks`) need not do it again.
   const events = markValidated(items.flatMap((i) => i.events))
-  if (events.length === 0) return true
+  if (events.length === 0) return undefined
   try {
     await c.handle(events, {
       shardId: shard.shardId,
@@ -82,12 +84,11 @@ async function attempt(
       deliveries,
       signal: shard.lost.signal,
     })
-    return true
+    return undefined
   } catch (error) {
     c.stats.handlerFailures++
-    lastError.set(shard, error)
     c.report(error)
-    return false
+    return { error }
   }
 }
 

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto'
 import { invalidOption } from '../../errors.js'
 import {
   lazyConnection,
-  type RedisConnection,
+  luaScript,
   type RedisConnectionOptions,
   redisError,
-  replyCode,
+  runScript,
 } from '../redis/client.js'
 import type { Lease, LeaseStore } from './lease-store.js'
 
@@ -79,7 +78,7 @@ elseif op == 'release' then
 end
 return redis.error_reply('ERR unknown lease op ' .. op)
 `
-const LEASE_SHA = createHash('sha1').update(LEASE_SCRIPT).digest('hex')
+const LEASE = luaScript(LEASE_SCRIPT)
 
 /** Leases in Redis: each operation one atomic script call, expiry on the server's `TIME`. */
 export function redisLeaseStore(options: RedisLeaseStoreOptions): LeaseStore {
@@ -92,17 +91,8 @@ export function redisLeaseStore(options: RedisLeaseStoreOptions): LeaseStore {
   const hashPrefix = `${base}lease:`
 
   async function call(what: string, args: (string | number)[]): Promise<unknown> {
-    const argv = ['1', index, ...args.map(String)]
-    let redis: RedisConnection
     try {
-      redis = await connection.get()
-      try {
-        return await redis.send(['EVALSHA', LEASE_SHA, ...argv])
-      } catch (error) {
-        // Not cached on this server (first use, a restart, SCRIPT FLUSH): EVAL caches it for next time.
-        if (replyCode(error) !== 'NOSCRIPT') throw error
-        return await redis.send(['EVAL', LEASE_SCRIPT, ...argv])
-      }
+      return await runScript(await connection.get(), LEASE, [index], args.map(String))
     } catch (error) {
       throw redisError(`lease ${what}`, error, 'kinesis-leases')
     }

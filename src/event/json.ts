@@ -22,3 +22,13 @@ export function eventsJson(events: readonly MatchEvent[]): string {
   for (let i = 0; i < events.length; i++) text += (i === 0 ? '' : ',') + eventJson(events[i]!)
   return `${text}]`
 }
+
+/**
+ * @internal An event read back from a text matchfeed wrote with `eventJson` (a stream entry): parsed, and the
+ * text kept as its JSON, so passing it on (to a WebSocket client, another sink) does not serialise it again.
+ */
+export function eventFromJson<T extends MatchEvent = MatchEvent>(text: string): T {
+  const event = JSON.parse(text) as T
+  texts.set(event, text)
+  return event
+}

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { invalidOption } from '../errors.js'
+import { eventsJson } from '../event/json.js'
 import type { MatchEvent } from '../event/schema.js'
 import { importPeer } from '../peer.js'
 import { MatchFeed } from './match-feed.js'
@@ -131,11 +132,24 @@ interface Client {
 interface Sub {
   client: Client
   feed: MatchFeed
-  live: boolean
   cancelled: boolean
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
 const encode = (message: LiveServerMessage) => Buffer.from(JSON.stringify(message))
+
+/**
+ * A message carrying events, its `events` joined from each event's shared JSON text (src/event/json.ts): what
+ * the sinks already serialised is not serialised again for every frame.
+ */
+function encodeWithEvents(
+  head: DistributiveOmit<Extract<LiveServerMessage, { events: MatchEvent[] }>, 'events'>,
+  events: readonly MatchEvent[],
+): Buffer {
+  const text = JSON.stringify(head)
+  return Buffer.from(`${text.slice(0, -1)},"events":${eventsJson(events)}}`)
+}
 const TEXT = { binary: false }
 
 /**
@@ -204,13 +218,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   heartbeat.unref?.()
 
   function eventFrame(matchId: string, entries: LiveEntry[]): Buffer {
-    return encode({
-      v: 1,
-      type: 'event',
-      matchId,
-      events: entries.map((e) => e.event),
-      position: entries[entries.length - 1]!.position,
-    })
+    const position = entries[entries.length - 1]!.position
+    return encodeWithEvents(
+      { v: 1, type: 'event', matchId, position },
+      entries.map((e) => e.event),
+    )
   }
 
   /** Queues one frame; past the send buffer's bounds the client is resynced instead. */
@@ -300,13 +312,12 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     for (let i = 0; i === 0 || i < events.length; i += pageSize) {
       const part = events.slice(i, i + pageSize)
       const more = i + pageSize < events.length
-      if (!send(client, encode({ ...base, events: part, ...(more ? { more: true as const } : {}) }))) return
+      if (!send(client, encodeWithEvents({ ...base, ...(more ? { more: true as const } : {}) }, part))) return
     }
   }
 
   function goLive(sub: Sub): void {
     if (sub.cancelled) return // dropped meanwhile (a send past the buffer's bounds, a close)
-    sub.live = true
     live.get(sub.feed)!.add(sub)
     send(sub.client, encode({ v: 1, type: 'subscribed', matchId: sub.feed.matchId, position: sub.feed.head }))
   }
@@ -368,12 +379,9 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       if (client.closed) return
       if (!allowed) return error(client, 'forbidden', 'not allowed to follow this match', matchId)
     }
-    const previous = client.subs.get(matchId)
-    if (previous) cancel(previous)
-    else if (client.subs.size >= maxSubscriptions) {
-      return error(client, 'too_many_subscriptions', `at most ${maxSubscriptions} matches`, matchId)
-    }
-    const sub: Sub = { client, feed: feedOf(matchId), live: false, cancelled: false }
+    // Messages of a client are handled one at a time (client.chain): `existing` is still its subscription.
+    if (existing) cancel(existing)
+    const sub: Sub = { client, feed: feedOf(matchId), cancelled: false }
     client.subs.set(matchId, sub)
     void catchUp(sub, after)
   }
@@ -554,10 +562,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         drop(client)
         client.socket.close(LIVE_CLOSE.goingAway, 'hub closed')
       }
-      for (const [feed, timer] of lingering) {
-        clearTimeout(timer)
-        feed.dispose()
-      }
+      for (const timer of lingering.values()) clearTimeout(timer) // lingering feeds are still in `feeds`
       for (const feed of feeds.values()) feed.dispose()
       feeds.clear()
       lingering.clear()

@@ -1,4 +1,5 @@
 import { invalidOption } from '../errors.js'
+import { eventFromJson } from '../event/json.js'
 import type { MatchEvent } from '../event/schema.js'
 import { importPeer } from '../peer.js'
 import {
@@ -94,7 +95,7 @@ export function redisLiveStore(options: RedisLiveStoreOptions): LiveStore {
         'redisLiveStore',
       )
       return toEntries(reply).map(
-        (entry): LiveEntry => ({ position: entry.id, event: JSON.parse(entry.fields.event!) as MatchEvent }),
+        (entry): LiveEntry => ({ position: entry.id, event: eventFromJson(entry.fields.event!) }),
       )
     },
     compare(a, b) {

@@ -106,8 +106,6 @@ export function versions(events: Iterable<MatchEvent>): string[] {
  */
 export interface TrackedClient {
   client: LiveClient
-  /** The client side of the current connection, if any. */
-  socket(): WebSocket | undefined
   /** Kills the connection without a close handshake (a dropped network). */
   kill(): void
   /** `id@version` of every event frame's event, in order; snapshots counted apart. */
@@ -141,7 +139,6 @@ export function trackedClient(options: Omit<LiveClientOptions, 'WebSocket'>): Tr
   const client = connectLive({ backoff: { initialMs: 5, maxMs: 40 }, ...options, WebSocket: Tracked })
   return {
     client,
-    socket: () => current,
     kill: () => current?.terminate(),
     received,
     snapshots,

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
 import { redisLiveStore } from '../../src/live/redis-store.js'
 import type { LiveStore } from '../../src/live/store.js'
@@ -36,6 +36,11 @@ beforeAll(async () => {
 afterAll(() => closeRedisClients({ node, io }, RUN))
 
 let runs = 0
+const hubErrors: unknown[] = []
+const WAKE_UP_ONLY = { pollMs: 60_000, onError: (error: unknown) => void hubErrors.push(error) }
+afterEach(() => {
+  expect(hubErrors.splice(0)).toEqual([])
+})
 
 /** Two hubs, the two sinks, and clients that connect to A and B in turn. */
 async function cluster() {
@@ -45,7 +50,8 @@ async function cluster() {
     redisLiveStore({ client: io, prefix }),
   ]
   const hubs: HubServer[] = []
-  for (const store of stores) hubs.push(await startHub({ store, lingerMs: 0, batchMs: 2 }))
+  // Polling off (a minute): the events must come through the Pub/Sub wake-up, and the subscriber must not fail.
+  for (const store of stores) hubs.push(await startHub({ store, lingerMs: 0, batchMs: 2, ...WAKE_UP_ONLY }))
   const streams = redisStreamsSink({ client: node, prefix })
   const pubsub = redisPubSubSink({ client: node, prefix })
   const clients: TrackedClient[] = []
@@ -128,7 +134,7 @@ describe('matchfeed/live over Redis Streams and Pub/Sub, two hub instances', () 
   it('redisLiveStore with a `url` opens its own connections (node-redis, an optional peer)', async () => {
     const prefix = `${RUN}url:`
     const store = redisLiveStore({ url: REDIS_URL, prefix })
-    const hub = await startHub({ store, lingerMs: 0, batchMs: 2 })
+    const hub = await startHub({ store, lingerMs: 0, batchMs: 2, ...WAKE_UP_ONLY })
     const streams = redisStreamsSink({ client: io, prefix })
     const pubsub = redisPubSubSink({ client: io, prefix })
     const t = trackedClient({ url: hub.url, matches: ['m1'] })

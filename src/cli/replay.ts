@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
+import { delay } from '../time.js'
 import { toGuideItem } from './guide-format.js'
 import { type CliIo, EXIT, type ExitCode, UsageError } from './io.js'
 import { inFlags } from './normalize.js'
@@ -68,7 +68,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode
     return EXIT.rejected
   }
   const offsets = replayOffsetsMs(events)
-  const sleep = io.sleep ?? ((ms: number) => delay(ms))
+  const sleep = io.sleep ?? delay
   const progress = createProgress(events.length, io.stderr, io.stderrIsTTY === true)
   for (const [i, event] of events.entries()) {
     const wait = speed === 0 ? 0 : (offsets[i]! - (offsets[i - 1] ?? 0)) / speed
@@ -122,7 +122,7 @@ function webhookSender(
   const [secret, ...more] = secretsOf(values, io)
   if (more.length > 0) throw new UsageError('replay signs with one secret')
   const post = io.fetch ?? fetch
-  const sleep = io.sleep ?? ((ms: number) => delay(ms))
+  const sleep = io.sleep ?? delay
   return async (body) => {
     const bytes = new TextEncoder().encode(body)
     const headers = {

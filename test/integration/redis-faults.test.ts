@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, Socket } from 'node:net'
+import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPipeline } from '../../src/pipeline/index.js'
 import { type RedisClientLike, redisStreamsSink } from '../../src/sinks/redis/index.js'
 import { expectExactlyOnce, feed, matchDay } from '../helpers/match-day.js'
+import { freePort } from '../helpers/redis.js'
 
 // Faults against real servers: CLIENT KILL on the shared Redis (only the sink's own, named connection), and
 // restarts of a throw-away redis-server started here on a free port — never the shared one.
@@ -176,17 +177,6 @@ class ThrowawayRedis {
     await this.stop('SIGKILL')
     rmSync(this.dir, { recursive: true, force: true })
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 describe.each<{ kind: Kind; signal: NodeJS.Signals; fsync: string }>([

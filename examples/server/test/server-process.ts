@@ -9,13 +9,7 @@ import { SECRET, signed } from './helpers.js'
 const SERVER_DIR = new URL('..', import.meta.url).pathname
 const ROOT_TSCONFIG = new URL('../../../tsconfig.json', import.meta.url).pathname
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort } from '../../../test/helpers/redis.js'
 
 export interface ServerProcess {
   readonly base: string

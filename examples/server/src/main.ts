@@ -56,7 +56,7 @@ async function main(): Promise<number> {
 
   const address = await app.listen({ host: config.HOST, port: config.PORT })
   app.log.info(
-    `matchfeed server on ${address} (storage: ${app.runtime.storage.kind}, fan-out: ${config.REDIS_URL ? 'redis' : 'in process'})`,
+    `matchfeed server on ${address} (storage: ${app.runtime.storage.kind}, fan-out: ${config.REDIS_URL ? 'redis' : 'none'})`,
   )
   if (config.simulate) {
     void runSimulatedMatch({

@@ -13,7 +13,6 @@ import { redisPubSubSink, redisStreamsSink } from 'matchfeed/sinks/redis'
 import { createMemorySeenIdStore, type SeenIdStore } from 'matchfeed/webhooks'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
-import { createLocalBus, type LocalBus } from './local-bus.js'
 import { providerSources } from './provider-sources.js'
 import { connectRedis, type RedisClient, redisSeenIdStore } from './redis.js'
 import { openStorage, type Storage } from './storage.js'
@@ -21,7 +20,6 @@ import { openStorage, type Storage } from './storage.js'
 export interface Runtime {
   readonly storage: Storage
   readonly pipeline: Pipeline
-  readonly bus: LocalBus
   readonly seenIds: SeenIdStore
   readonly relay: OutboxRelay | undefined
   readonly redis: RedisClient | undefined
@@ -43,12 +41,10 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   const redis = config.REDIS_URL
     ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
     : undefined
-  const bus = createLocalBus()
   // With Redis, Postgres is the only sink the sender waits for: the outbox, written in the same statement,
   // carries every stored version on to Redis (never save-then-publish, which loses events in a crash).
   const store = postgresSink({ client: storage.client, outbox: redis !== undefined })
   const sinks: SinkOptions[] = [{ sink: store, policy: 'block' }]
-  if (!redis) sinks.push({ sink: bus, policy: 'drop-oldest', maxQueuedEvents: 5000 })
   const pipeline = createPipeline({
     sources: providerSources(config),
     sinks,
@@ -58,7 +54,7 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   const relay = redis
     ? createOutboxRelay({
         client: storage.client,
-        sinks: [redisStreamsSink({ client: redis }), redisPubSubSink({ client: redis }), bus],
+        sinks: [redisStreamsSink({ client: redis }), redisPubSubSink({ client: redis })],
         onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retried'),
       })
     : undefined
@@ -74,7 +70,6 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   return {
     storage,
     pipeline,
-    bus,
     seenIds: redis ? redisSeenIdStore(redis) : createMemorySeenIdStore(),
     relay,
     redis,

@@ -1,20 +1,9 @@
-// Kinesis against kinesalite in a child process (started here, on 127.0.0.1): the sink through createPipeline
-// versus a raw-SDK PutRecords loop, the consumer's catch-up into a memory sink versus a raw GetRecords loop —
-// each pair against the same kinesalite in the same run, so the RATIOS are the figures (kinesalite is
-// CPU-bound and locks a stream per request: its absolute speed says nothing about Kinesis) — and the takeover
-// time of a shard after a worker dies (it stops renewing) and after a graceful stop, over 10 runs, with
-// Postgres leases. Not a test: figures go to notes.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis'
@@ -33,49 +22,22 @@ import {
 } from '../src/sinks/kinesis/index.js'
 import { memorySink } from '../src/sinks/memory.js'
 import { migrate } from '../src/sinks/postgres/index.js'
+import { type Kinesalite, startKinesalite } from '../test/helpers/kinesalite.js'
 import { killableStore } from '../test/helpers/kinesis-workers.js'
+import { DATABASE_URL } from '../test/helpers/postgres.js'
 import { benchEvents } from './events.js'
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const MATCHES = Number(process.env.BENCH_KINESIS_MATCHES ?? 1_000)
 const PER_MATCH = 100
 const PER_WRITE = 10
 const SHARDS = 4
 
-async function startKinesalite(): Promise<{ port: number; child: ChildProcess }> {
-  const path = createRequire(import.meta.url).resolve('kinesalite')
-  const server = `const s = require(${JSON.stringify(path)})({ createStreamMs: 0, shardLimit: 10000 })
-    s.listen(0, '127.0.0.1', () => process.stdout.write('port=' + s.address().port + '\\n'))`
-  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const port = await new Promise<number>((resolve) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /port=(\d+)/.exec(chunk.toString())
-      if (match) resolve(Number(match[1]))
-    })
-  })
-  return { port, child }
-}
-
-function client(port: number): KinesisClient {
-  return new KinesisClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+/** Bench clients: no SDK retries (the sink and the consumer retry themselves), room for a slow kinesalite. */
+const benchClient = (k: Kinesalite) =>
+  k.client({
     requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 30_000 }),
     maxAttempts: 1,
   })
-}
-
-async function createStream(admin: KinesisClient, name: string): Promise<void> {
-  await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }))
-  for (;;) {
-    const { StreamDescriptionSummary } = await admin.send(
-      new DescribeStreamSummaryCommand({ StreamName: name }),
-    )
-    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return
-    await sleep(20)
-  }
-}
 
 /** Writes of PER_WRITE events, round-robin over the matches (as feeds deliver them), validated as parsed. */
 function writes(): MatchEvent[][] {
@@ -96,8 +58,8 @@ function perMatch(work: MatchEvent[][]): MatchEvent[][][] {
 }
 
 /** kinesisSink fed by one source per match, through createPipeline or (`direct`) calling `write` itself. */
-async function sinkPut(port: number, streamName: string, work: MatchEvent[][], direct: boolean) {
-  const sink = kinesisSink({ client: client(port), streamName })
+async function sinkPut(k: Kinesalite, streamName: string, work: MatchEvent[][], direct: boolean) {
+  const sink = kinesisSink({ client: benchClient(k), streamName })
   const pipeline = createPipeline({ sinks: [sink], dedupe: { maxIdsPerMatch: 200, maxMatches: MATCHES } })
   const feeds = perMatch(work)
   const started = performance.now()
@@ -117,8 +79,8 @@ async function sinkPut(port: number, streamName: string, work: MatchEvent[][], d
  * The raw-SDK baseline: the same records (one per write, the sink's wire format), 500 per PutRecords (or
  * 5 MiB), 4 calls in flight — with no per-match ordering at all, so an upper bound.
  */
-async function rawPutLoop(port: number, streamName: string, work: MatchEvent[][]) {
-  const kinesis = client(port)
+async function rawPutLoop(k: Kinesalite, streamName: string, work: MatchEvent[][]) {
+  const kinesis = benchClient(k)
   const utf8 = new TextEncoder()
   const started = performance.now() // the encoding counts: a producer does it too
   const records = work.map((events) => ({
@@ -156,10 +118,10 @@ async function rawPutLoop(port: number, streamName: string, work: MatchEvent[][]
 }
 
 /** The consumer from the trim horizon into a memory sink (through its pipeline), until every event is in. */
-async function consumerCatchUp(port: number, streamName: string, leaseStore: LeaseStore, total: number) {
+async function consumerCatchUp(k: Kinesalite, streamName: string, leaseStore: LeaseStore, total: number) {
   const memory = memorySink()
   const consumer = createKinesisConsumer({
-    client: client(port),
+    client: benchClient(k),
     streamName,
     leaseStore,
     sinks: [memory],
@@ -175,8 +137,8 @@ async function consumerCatchUp(port: number, streamName: string, leaseStore: Lea
 }
 
 /** The baseline: GetRecords over every shard side by side, decoding each record, until every shard is read. */
-async function rawGetLoop(port: number, streamName: string, total: number) {
-  const kinesis = client(port)
+async function rawGetLoop(k: Kinesalite, streamName: string, total: number) {
+  const kinesis = benchClient(k)
   let events = 0
   const started = performance.now()
   const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }))
@@ -204,17 +166,15 @@ async function rawGetLoop(port: number, streamName: string, total: number) {
 }
 
 /** How long after a worker dies (or stops gracefully) another holds its shard: `runs` times each. */
-async function takeovers(port: number, pool: pg.Pool, schema: string, runs: number) {
+async function takeovers(k: Kinesalite, pool: pg.Pool, schema: string, runs: number) {
   const leaseDurationMs = 3_000 // the lease spike's figure (kinesis-here.md)
-  const admin = client(port)
   const measure = async (graceful: boolean) => {
     const streamName = `take-${randomUUID().slice(0, 8)}`
-    await admin.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }))
-    await sleep(50)
+    await k.createStream(streamName, 1)
     const group = randomUUID()
     const make = (store: LeaseStore, workerId: string): KinesisConsumer =>
       createKinesisConsumer({
-        client: client(port),
+        client: benchClient(k),
         streamName,
         leaseStore: store,
         workerId,
@@ -234,7 +194,8 @@ async function takeovers(port: number, pool: pg.Pool, schema: string, runs: numb
     else first.kill()
     while (b.shards().length === 0) await sleep(5)
     const ms = performance.now() - t
-    await b.stop()
+    await Promise.all([a.stop(), b.stop()]) // a dead worker's loop would go on otherwise
+
     return ms
   }
   const summary = (values: number[]) => {
@@ -246,13 +207,11 @@ async function takeovers(port: number, pool: pg.Pool, schema: string, runs: numb
   const stopped: number[] = []
   for (let i = 0; i < runs; i++) killed.push(await measure(false))
   for (let i = 0; i < runs; i++) stopped.push(await measure(true))
-  admin.destroy()
   return { leaseDurationMs, afterKill: summary(killed), afterGracefulStop: summary(stopped) }
 }
 
 export async function run() {
-  const { port, child } = await startKinesalite()
-  const admin = client(port)
+  const k = await startKinesalite()
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 })
   const schema = `kbench_${randomUUID().slice(0, 8)}`
   const results: Record<string, unknown> = {}
@@ -265,14 +224,14 @@ export async function run() {
     const total = work.length * PER_WRITE
     const rawStream = `raw-${randomUUID().slice(0, 8)}`
     const sinkStream = `sink-${randomUUID().slice(0, 8)}`
-    await createStream(admin, rawStream)
-    await createStream(admin, sinkStream)
-    await rawPutLoop(port, rawStream, work.slice(0, 500)) // warm-up
-    const raw = await rawPutLoop(port, rawStream, work)
+    await k.createStream(rawStream, SHARDS)
+    await k.createStream(sinkStream, SHARDS)
+    await rawPutLoop(k, rawStream, work.slice(0, 500)) // warm-up
+    const raw = await rawPutLoop(k, rawStream, work)
     const directStream = `direct-${randomUUID().slice(0, 8)}`
-    await createStream(admin, directStream)
-    const direct = await sinkPut(port, directStream, work, true)
-    const piped = await sinkPut(port, sinkStream, work, false)
+    await k.createStream(directStream, SHARDS)
+    const direct = await sinkPut(k, directStream, work, true)
+    const piped = await sinkPut(k, sinkStream, work, false)
     const ratio = (a: number, b: number) => Number((a / b).toFixed(2))
     results.put = {
       raw,
@@ -290,9 +249,9 @@ export async function run() {
     const put = results.put as { ratio: number; sinkAloneRatio: number }
     console.log(`ratio pipeline / raw: ${put.ratio}; sink alone / raw: ${put.sinkAloneRatio}`)
 
-    const rawRead = await rawGetLoop(port, sinkStream, total)
+    const rawRead = await rawGetLoop(k, sinkStream, total)
     const consumed = await consumerCatchUp(
-      port,
+      k,
       sinkStream,
       postgresLeaseStore({ client: pool, schema, group: 'catch-up' }),
       total,
@@ -310,15 +269,14 @@ export async function run() {
     console.log(`ratio consumer / raw: ${(results.catchUp as { ratio: number }).ratio}`)
 
     const runs = Number(process.env.BENCH_KINESIS_TAKEOVER_RUNS ?? 10)
-    results.takeover = await takeovers(port, pool, schema, runs)
+    results.takeover = await takeovers(k, pool, schema, runs)
     console.log(`\nTakeover of a shard (Postgres leases), ${runs} runs each`)
     const t = results.takeover as Record<string, unknown>
     console.table({ 'after the holder died': t.afterKill, 'after a graceful stop': t.afterGracefulStop })
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
     await pool.end()
-    admin.destroy()
-    child.kill('SIGKILL')
+    await k.stop()
   }
   return results
 }

@@ -1,6 +1,5 @@
 import { invalidOption } from '../errors.js'
 import { eventFromJson } from '../event/json.js'
-import type { MatchEvent } from '../event/schema.js'
 import { importPeer } from '../peer.js'
 import {
   lazyConnection,

@@ -5,7 +5,6 @@ import {
   type PutRecordsRequestEntry,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis'
-import { prng } from '../../src/testing/seeded-random.js'
 
 /**
  * Faults injected into one KinesisClient by an SDK middleware at the `initialize` step (before the SDK's

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import WebSocket, { WebSocketServer } from 'ws'
+import { WebSocketServer } from 'ws'
 import { validateMatchEvents } from '../../src/event/validate.js'
 import { createLiveHub } from '../../src/live/hub.js'
 import { registerLiveMetrics } from '../../src/live/metrics.js'
@@ -444,7 +444,7 @@ describe('matchfeed/live hub (memory store, real sockets)', () => {
   })
 
   it('works with the global WebSocket of Node', async () => {
-    // This file imports the ws package as `WebSocket`: the client must find Node's own on globalThis.
+    // The client must find Node's own WebSocket on globalThis (no constructor given).
     expect(typeof globalThis.WebSocket).toBe('function')
     const { store, url } = await hubWith()
     store.append(scriptedEvents('m1', 0, 2))

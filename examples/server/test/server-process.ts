@@ -2,7 +2,6 @@
 // tsconfig paths, as vitest resolves matchfeed), killed with -9 or stopped with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SECRET, signed } from './helpers.js'
 

@@ -12,6 +12,7 @@ import { createWebhookHandler } from 'matchfeed/webhooks'
 import pg from 'pg'
 import { createClient } from 'redis'
 import { WebSocketServer } from 'ws'
+import { serveBench } from './e2e-usage.js'
 
 export interface E2eSetup {
   /** `echo`: bare node:http; otherwise the sinks behind the handler and the pipeline. */
@@ -112,26 +113,9 @@ const flow = setup.sinks === 'echo' ? undefined : await matchfeedFlow(setup.sink
 const server = createServer(flow?.listener ?? echo)
 if (flow?.live) await serveLiveClients(server)
 server.listen(0, '127.0.0.1', () => {
-  process.send?.({ port: (server.address() as AddressInfo).port, ...usage() })
-})
-/** Resident memory, and CPU time used so far (user + system, and system alone, µs): the bench reports them per event. */
-function usage() {
-  const cpu = process.cpuUsage()
-  return {
-    rss: process.memoryUsage().rss,
-    cpuMicros: cpu.user + cpu.system,
-    systemMicros: cpu.system,
-    rssSamples,
-  }
-}
-// Sampled here, not asked for over IPC during the load: the soak's RSS over time.
-const rssSamples: number[] = []
-setInterval(() => rssSamples.push(process.memoryUsage().rss), 5_000).unref()
-process.on('message', (message) => {
-  if (message === 'usage') process.send?.(usage())
-})
-process.on('disconnect', () => {
-  server.closeAllConnections()
-  server.close()
-  void (flow?.close() ?? Promise.resolve()).finally(() => process.exit(0))
+  serveBench((server.address() as AddressInfo).port, async () => {
+    server.closeAllConnections()
+    server.close()
+    await flow?.close()
+  })
 })

@@ -46,6 +46,8 @@ interface Variant {
   seconds?: number
   /** Requests per second offered, when fixed (the fan-out variants); otherwise as fast as answers come. */
   rate?: number
+  /** examples/server (Postgres + Redis, outbox) instead of the library-only flow of bench/e2e-server.ts. */
+  reference?: boolean
 }
 
 /** What the server reports of itself: resident memory, and CPU time used so far in µs. */
@@ -99,11 +101,12 @@ function prepareLoad(variant: Variant, runTag: string): Load {
 }
 
 async function startChild(name: string, args: string[]) {
+  const isServer = name !== 'e2e-clients'
   // E2E_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there (docs/benchmarks.md, "Profiling").
-  const profile = name === 'e2e-server' && process.env.E2E_CPU_PROFILE
+  const profile = isServer && process.env.E2E_CPU_PROFILE
   const execArgv = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])]
   // The server imports 'matchfeed/…' as a user does: without the `paths` that point tests at src/, to dist/.
-  const env = name === 'e2e-server' ? { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG } : process.env
+  const env = isServer ? { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG } : process.env
   const child = fork(script(name), args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const [ready] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [])])) as [
     unknown,
@@ -129,15 +132,24 @@ function percentile(sorted: Float64Array, p: number) {
     : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 }
 
+/**
+ * Rows and stream entries of this run, then removed: the library-only flow's own table and keys, or this
+ * run's matches in the reference server's (shared) table and streams.
+ */
 async function countStored(variant: Variant, setup: E2eSetup, runTag: string) {
   const counts: { rows?: number; entries?: number } = {}
   if (setup.sinks === 'echo') return counts
   if (setup.sinks.includes('postgres')) {
     const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
     await client.connect()
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${setup.table}`)
+    const ofRun = [`${runTag}m%`]
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM ${setup.table} WHERE match_id LIKE $1`,
+      ofRun,
+    )
     counts.rows = rows[0].n as number
-    await client.query(`DROP TABLE IF EXISTS ${setup.table}, ${setup.table}_outbox`)
+    if (variant.reference) await client.query(`DELETE FROM ${setup.table} WHERE match_id LIKE $1`, ofRun)
+    else await client.query(`DROP TABLE IF EXISTS ${setup.table}, ${setup.table}_outbox`)
     await client.end()
   }
   if (setup.sinks.includes('streams')) {
@@ -149,7 +161,7 @@ async function countStored(variant: Variant, setup: E2eSetup, runTag: string) {
       counts.entries += await redis.xLen(key)
       await redis.del([key, `${key}:seen`])
     }
-    const leftovers = await redis.keys(`${setup.prefix}*`)
+    const leftovers = await redis.keys(`${setup.prefix}*${variant.reference ? runTag : ''}*`)
     if (leftovers.length > 0) await redis.del(leftovers)
     await redis.quit()
   }
@@ -216,12 +228,15 @@ async function measure(variant: Variant) {
     sinks: variant.sinks,
     delivery: variant.delivery ?? 'direct',
     secret: SECRET,
-    table: `bench_e2e_${runTag}`,
-    prefix: `bench-e2e:${runTag}:`,
+    // The reference server keeps its defaults; this run's matches are told apart by the run tag.
+    table: variant.reference ? 'match_events' : `bench_e2e_${runTag}`,
+    prefix: variant.reference ? 'matchfeed:' : `bench-e2e:${runTag}:`,
   }
   const soak = variant.seconds !== undefined
   const load = soak ? undefined : prepareLoad(variant, runTag)
-  const server = await startChild('e2e-server', [JSON.stringify(setup)])
+  const server = await startChild(variant.reference ? 'e2e-reference-server' : 'e2e-server', [
+    JSON.stringify(setup),
+  ])
   const { port } = server.ready
   const live = setup.sinks !== 'echo' && setup.sinks.includes('pubsub') && variant.clients > 0
   const clients = live
@@ -234,7 +249,7 @@ async function measure(variant: Variant) {
     const started = now()
     let lastAnswerAt = started
     const result = await autocannon({
-      url: `http://127.0.0.1:${port}/`,
+      url: `http://127.0.0.1:${port}${variant.reference ? '/api/v1/webhooks/match-events' : '/'}`,
       connections: CONNECTIONS,
       ...(variant.rate ? { overallRate: variant.rate } : {}),
       ...(soak ? { duration: variant.seconds } : { amount }),
@@ -397,15 +412,22 @@ function variants(flags: ReturnType<typeof parseFlags>): Variant[] {
     { ...base, sinks: ALL_SINKS, clients: 1000, rate: FAN_OUT_RATE, events: FAN_OUT_RATE * 10 },
     { ...batched, sinks: ALL_SINKS, delivery: 'direct' as const },
     { ...batched, sinks: ALL_SINKS, delivery: 'outbox' as const },
+    // The same loads through examples/server as deployed (its webhook route: rate limit and replay
+    // protection in Redis, Postgres with the outbox); live clients are the hub's (bench/live.bench.ts).
+    { ...base, sinks: ALL_SINKS, delivery: 'outbox' as const, clients: 0, reference: true },
+    { ...batched, sinks: ALL_SINKS, delivery: 'outbox' as const, clients: 0, reference: true },
   ].map((v): Variant => ({ name: describe(v), ...v }))
   const picked = flags.variant ? flows.filter((v) => v.name.includes(flags.variant!)) : flows
   if (picked.length === 0) throw new Error(`no variant's name contains "${flags.variant}"`)
   return [...(flags['skip-baselines'] ? [] : baselines), ...picked]
 }
 
-function describe(v: Pick<Variant, 'eventsPerRequest' | 'matches' | 'clients' | 'delivery' | 'rate'>) {
+function describe(
+  v: Pick<Variant, 'eventsPerRequest' | 'matches' | 'clients' | 'delivery' | 'rate' | 'reference'>,
+) {
   const rate = v.rate ? `, ${v.rate * v.eventsPerRequest} events/s offered` : ''
-  return `all three, ${v.eventsPerRequest}/req, ${v.matches} matches, ${v.clients} clients, ${v.delivery}${rate}`
+  const flow = `${v.eventsPerRequest}/req, ${v.matches} matches, ${v.clients} clients, ${v.delivery}${rate}`
+  return v.reference ? `examples/server, ${flow}` : `all three, ${flow}`
 }
 
 function parseFlags() {

@@ -84,6 +84,28 @@ try {
     }
   })
 
+  // The id mapping without pg (its Postgres store takes a client of yours): a memory store maps an event's
+  // match id, both ways.
+  const idMap = `const { idMapping, memoryIdMapStore } = m
+    const store = memoryIdMapStore([{ provider: 'p', kind: 'match', externalId: '1', internalId: 'ours' }])
+    Promise.resolve(idMapping({ store }).transform([{ provider: 'p', matchId: '1' }])).then(([e]) => {
+      if (e.matchId !== 'ours' || e.providerMatchId !== '1') throw new Error('not mapped: ' + JSON.stringify(e))
+    }).catch((error) => { console.error(error); process.exit(1) })`
+  check('import matchfeed/id-mapping without pg', () =>
+    run(
+      'node',
+      ['--input-type=module', '-e', `import * as m from 'matchfeed/id-mapping'; ${idMap}`],
+      project,
+    ),
+  )
+  check('require matchfeed/id-mapping without pg', () =>
+    run(
+      'node',
+      ['--input-type=commonjs', '-e', `const m = require('matchfeed/id-mapping'); ${idMap}`],
+      project,
+    ),
+  )
+
   check('matchfeed --help', () => {
     const out = run(join(project, 'node_modules/.bin/matchfeed'), ['--help'], project)
     if (!out.includes('Usage: matchfeed')) throw new Error(`unexpected help:\n${out}`)

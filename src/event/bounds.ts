@@ -56,15 +56,18 @@ export interface StorableEvent {
   provider: string
   providerEventId: string
   matchId: string
+  providerMatchId?: string | undefined
   providerType: string
   minute: number
   addedTime?: number | undefined
   timestamp?: string | undefined
-  team?: { id: string; name?: string | undefined } | undefined
-  player?: { id: string; name?: string | undefined } | undefined
-  relatedPlayer?: { id: string; name?: string | undefined } | undefined
+  team?: StorableRef | undefined
+  player?: StorableRef | undefined
+  relatedPlayer?: StorableRef | undefined
   raw?: unknown
 }
+
+type StorableRef = { id: string; name?: string | undefined; providerId?: string | undefined }
 
 // The last string found fine, per field: a batch is mostly one match and its teams, so many strings equal the
 // previous event's and are not scanned again (strings are immutable: a string once fine stays fine).
@@ -79,15 +82,14 @@ function slotProblem(text: string, slot: number, max: number): string | undefine
 }
 
 /** The strings of a team or player ref, in slots `slot` (id) and `slot + 1` (name). */
-function refProblem(
-  ref: { id: string; name?: string | undefined },
-  field: string,
-  slot: number,
-): StorableProblem | undefined {
+function refProblem(ref: StorableRef, field: string, slot: number): StorableProblem | undefined {
   const id = slotProblem(ref.id, slot, REF_ID_MAX_LENGTH)
   if (id !== undefined) return { path: [field, 'id'], message: id }
   const name = ref.name === undefined ? undefined : slotProblem(ref.name, slot + 1, NAME_MAX_LENGTH)
-  return name === undefined ? undefined : { path: [field, 'name'], message: name }
+  if (name !== undefined) return { path: [field, 'name'], message: name }
+  // Only on mapped events (an id mapping sets it): not worth a slot.
+  const providerId = ref.providerId === undefined ? undefined : textProblem(ref.providerId, REF_ID_MAX_LENGTH)
+  return providerId === undefined ? undefined : { path: [field, 'providerId'], message: providerId }
 }
 
 /**
@@ -100,6 +102,10 @@ export function storableProblem(event: StorableEvent): StorableProblem | undefin
   if (problem !== undefined) return { path: ['provider'], message: problem }
   problem = slotProblem(event.matchId, 1, MATCH_ID_MAX_LENGTH)
   if (problem !== undefined) return { path: ['matchId'], message: problem }
+  if (event.providerMatchId !== undefined) {
+    problem = textProblem(event.providerMatchId, MATCH_ID_MAX_LENGTH)
+    if (problem !== undefined) return { path: ['providerMatchId'], message: problem }
+  }
   problem = textProblem(event.providerEventId, PROVIDER_EVENT_ID_MAX_LENGTH)
   if (problem !== undefined) return { path: ['providerEventId'], message: problem }
   if (event.id.length > EVENT_ID_MAX_LENGTH) return { path: ['id'], message: tooLong(EVENT_ID_MAX_LENGTH) }

@@ -1,7 +1,8 @@
 /**
- * The stable id of a MatchEvent: `${provider}:${matchId}:${providerEventId}`. Stable across
- * re-deliveries, so every sink can upsert on it. `provider` and `matchId` never contain `:`, which
- * keeps the id unambiguous even when a provider's own event id does.
+ * The stable id of a MatchEvent: `${provider}:${matchId}:${providerEventId}`, `matchId` being the provider's
+ * own (an id mapping keeps it as `providerMatchId`). Stable across re-deliveries, so every sink can upsert on
+ * it. `provider` and `matchId` never contain `:`, which keeps the id unambiguous even when a provider's own
+ * event id does.
  */
 export function matchEventId(provider: string, matchId: string, providerEventId: string): string {
   return `${matchEventIdPrefix(provider, matchId)}${providerEventId}`

@@ -18,14 +18,19 @@ const resultsByType: Partial<Record<EventType, ReadonlySet<string>>> = Object.fr
   Object.entries(RESULTS_BY_TYPE).map(([type, results]) => [type, new Set<string>(results)]),
 )
 
-/** id === `${provider}:${matchId}:${providerEventId}`, checked without building the string (a hot path). */
+/**
+ * id === `${provider}:${providerMatchId ?? matchId}:${providerEventId}`, checked without building the string (a
+ * hot path). Built from the provider's own match id, so an id mapping never changes an event's id.
+ */
 function isComposedId(e: {
   id: string
   provider: string
   matchId: string
+  providerMatchId?: string | undefined
   providerEventId: string
 }): boolean {
-  const { id, provider: p, matchId: m, providerEventId: pe } = e
+  const { id, provider: p, providerEventId: pe } = e
+  const m = e.providerMatchId ?? e.matchId
   return (
     id.length === p.length + m.length + pe.length + 2 &&
     id.startsWith(p) &&
@@ -67,15 +72,20 @@ const name = z
   .describe(TEXT_RULE)
   .optional()
 
+// Set by an id mapping (matchfeed/id-mapping): `id` is then the user's id, this the provider's own.
+const providerRefId = text(limits.REF_ID_MAX_LENGTH).optional()
+
 export const TeamRefSchema = z.strictObject({
   id: text(limits.REF_ID_MAX_LENGTH),
   name,
   side: z.enum(SIDES).optional(),
+  providerId: providerRefId,
 })
 
 export const PlayerRefSchema = z.strictObject({
   id: text(limits.REF_ID_MAX_LENGTH),
   name,
+  providerId: providerRefId,
 })
 
 export const ScoreSchema = z.strictObject({
@@ -95,6 +105,11 @@ export const MatchEventShape = z.strictObject({
   provider: ProviderNameSchema,
   providerEventId: text(limits.PROVIDER_EVENT_ID_MAX_LENGTH),
   matchId: text(limits.MATCH_ID_MAX_LENGTH, TEXT_RULE, [/^[^:]*$/, 'must not contain ":"']),
+  providerMatchId: text(
+    limits.MATCH_ID_MAX_LENGTH,
+    `${TEXT_RULE} The provider's own match id, set by an id mapping when matchId is the user's id.`,
+    [/^[^:]*$/, 'must not contain ":"'],
+  ).optional(),
   seq: z.number().nonnegative(),
   version: z.int().nonnegative(),
   deleted: z.boolean(),
@@ -140,7 +155,10 @@ export function brokenEventRule(
   event: z.output<typeof MatchEventShape>,
 ): { path: (string | number)[]; message: string } | undefined {
   if (!isComposedId(event))
-    return { path: ['id'], message: 'must be "<provider>:<matchId>:<providerEventId>"' }
+    return {
+      path: ['id'],
+      message: 'must be "<provider>:<providerMatchId, or matchId without it>:<providerEventId>"',
+    }
   if (event.result !== null && !resultsByType[event.type]?.has(event.result)) {
     return { path: ['result'], message: `"${event.result}" is not a ${event.type} result` }
   }
@@ -164,7 +182,7 @@ export const MatchEventSchema = MatchEventShape.superRefine((event, ctx) => {
 }).describe(
   'One football match event from any provider, within the bounds every sink stores (docs/event-model.md, "Bounds"): ' +
     `every string well-formed Unicode without NUL, the lengths and integer ranges given here, timestamps in years ` +
-    `0001 to 9999, raw as JSON values. id is "<provider>:<matchId>:<providerEventId>".`,
+    `0001 to 9999, raw as JSON values. id is "<provider>:<providerMatchId ?? matchId>:<providerEventId>".`,
 )
 
 /** A MatchEvent with `type` and `result` as loose as the schema's fields: what code builds before it knows the type. */

@@ -19,3 +19,14 @@ export interface Sink {
   write(batch: readonly MatchEvent[]): Promise<void>
   close?(): Promise<void>
 }
+
+/**
+ * A step every batch goes through, in order, before validation and the (`id`, `version`) dedupe: it returns
+ * the batch to go on with (the same array when nothing changed, or a new one; never change the events in
+ * place). What it returns is validated. It may be async. When it throws, the batch is given back to its
+ * source (`emit` rejects with that error), as when a `block` sink could not take it.
+ */
+export interface Transform {
+  readonly name: string
+  transform(batch: readonly MatchEvent[]): readonly MatchEvent[] | Promise<readonly MatchEvent[]>
+}

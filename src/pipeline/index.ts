@@ -1,4 +1,4 @@
-export type { Sink, Source } from './contracts.js'
+export type { Sink, Source, Transform } from './contracts.js'
 export { type HistogramSnapshot, LATENCY_BUCKETS } from './histogram.js'
 export {
   createPipeline,

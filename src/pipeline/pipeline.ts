@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3'
 import { invalidOption, MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { validateMatchEvents } from '../event/validate.js'
-import type { Sink, Source } from './contracts.js'
+import type { Sink, Source, Transform } from './contracts.js'
 import { VersionDeduper } from './dedupe.js'
 import { FanOut } from './fan-out.js'
 import { HealthMonitor } from './health.js'
@@ -13,6 +13,11 @@ import { SourceTracker } from './source-tracking.js'
 export interface PipelineOptions {
   sources?: Source[]
   sinks: (Sink | SinkOptions)[]
+  /**
+   * Steps every batch goes through, in order, before validation and the dedupe (an id mapping: see
+   * `matchfeed/id-mapping`). One that throws gives the batch back to its source.
+   */
+  transforms?: Transform[]
   /**
    * Bounded memory for the (id, version) dedupe: the most recent ids of each match, for the most recently
    * active matches. Default 1,000 ids per match and 1,000 matches (about 100 MB at most).
@@ -71,6 +76,8 @@ export interface PipelineEvents {
   delivered: (batch: MatchEvent[], sink: string) => void
   'sink:error': (error: unknown, sink: string, attempt: number) => void
   'source:error': (error: unknown, source: string) => void
+  /** A transform threw: the batch was given back to its source (whose `emit` rejected with `error`). */
+  'transform:error': (error: unknown, transform: string, source: string) => void
   'dead-letter': (letter: DeadLetter) => void
   health: (health: PipelineHealth) => void
 }
@@ -128,6 +135,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onSinkStatusChange: (health) => safeEmit('health', health),
   })
   const fanOut = new FanOut(runners, dedupe)
+  const transforms = checkTransforms(options.transforms)
   // The sources started and not yet settled (each leaves on settling): what a stop waits for.
   const running = new Map<string, { stop: AbortController; run: Promise<void> }>()
   const pending: Source[] = [...(options.sources ?? [])]
@@ -135,14 +143,34 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let stopped: Promise<StopReport> | undefined
 
-  async function emit(input: readonly MatchEvent[], sourceName = 'direct'): Promise<void> {
+  function refuseWhenStopping(): void {
     if (state === 'stopping' || state === 'stopped') {
       throw new MatchfeedError('the pipeline is stopping: the batch was not taken', {
         code: 'pipeline_stopped',
         retryable: true,
       })
     }
+  }
+
+  async function transformed(input: readonly MatchEvent[], sourceName: string) {
+    let batch = input
+    for (const t of transforms!) {
+      try {
+        batch = await t.transform(batch)
+      } catch (error) {
+        safeEmit('transform:error', error, t.name, sourceName)
+        throw error
+      }
+    }
+    refuseWhenStopping() // the stop may have begun while a transform was waiting
+    return batch
+  }
+
+  async function emit(given: readonly MatchEvent[], sourceName = 'direct'): Promise<void> {
+    refuseWhenStopping()
     const source = tracker.source(sourceName)
+    // Without transforms nothing is awaited here: the path stays as it was.
+    const input = transforms === undefined ? given : await transformed(given, sourceName)
     let batch: MatchEvent[]
     try {
       batch = validateMatchEvents(input) // free for a batch a matchfeed parser already validated
@@ -241,6 +269,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     health: () => monitor.health(),
   }
   return pipeline
+}
+
+/** The transforms, checked; undefined when there are none (then the pipeline never awaits one). */
+function checkTransforms(transforms: Transform[] | undefined): Transform[] | undefined {
+  if (transforms === undefined) return undefined
+  if (!Array.isArray(transforms)) throw invalidOption('createPipeline', 'transforms', 'must be an array')
+  if (transforms.length === 0) return undefined
+  for (const [i, t] of transforms.entries()) {
+    if (typeof t?.name !== 'string' || typeof t.transform !== 'function') {
+      throw invalidOption(
+        'createPipeline',
+        `transforms[${i}]`,
+        'must be { name, transform(batch) } (for example idMapping() from matchfeed/id-mapping)',
+      )
+    }
+  }
+  return [...transforms]
 }
 
 type SafeEmit = <E extends keyof PipelineEvents>(event: E, ...args: Parameters<PipelineEvents[E]>) => void

@@ -139,7 +139,9 @@ function incidentFields(context: RenderContext, i: SimIncident, stage: Stage): J
     fields.related_player_id = String(related.id)
   if (i.kind === 'goal') {
     Object.assign(fields, { position_x: i.detail === 'own' ? 5.8 : 88.5, position_y: 50 })
-    if (stage !== 'shown') Object.assign(fields, { end_position_x: 100, end_position_y: 48.2 })
+    // Into the goal the scorer's team attacks, or for an own goal the one it defends.
+    if (stage !== 'shown')
+      Object.assign(fields, { end_position_x: i.detail === 'own' ? 0 : 100, end_position_y: 48.2 })
   }
   return fields
 }

@@ -6,10 +6,14 @@ import type { Config } from './config.js'
 import { installErrorHandler } from './http/errors.js'
 import { installMetrics } from './http/metrics.js'
 import { installRateLimit } from './http/rate-limit.js'
+import { mountLive } from './live.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { idMapRoutes } from './routes/id-map.js'
 import { manualRoutes } from './routes/manual.js'
+import { matchRoutes } from './routes/matches.js'
 import { optaConfigured, optaRoutes } from './routes/opta.js'
+import { pageRoutes } from './routes/pages.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { createRuntime, type Runtime } from './runtime.js'
 
@@ -51,11 +55,15 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
 
   installErrorHandler(app)
   await installRateLimit(app, config)
-  await installMetrics(app, runtime)
+  const hub = mountLive(app, config, runtime)
+  await installMetrics(app, runtime, hub)
   await app.register(healthRoutes(runtime))
   await app.register(eventRoutes(runtime))
+  await app.register(matchRoutes(runtime))
+  await app.register(pageRoutes())
   await app.register(manualRoutes(config, runtime))
   await app.register(webhookRoutes(config, runtime))
   if (optaConfigured(config)) await app.register(optaRoutes(config, runtime))
+  if (runtime.idMap) await app.register(idMapRoutes(config, runtime, runtime.idMap))
   return app
 }

@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   WEBHOOK_ALLOW_IPS: cidrList,
   MANUAL_API_KEYS: list.pipe(z.array(secret(16))),
   MANUAL_ALLOW_IPS: cidrList,
+  // Provider ids → yours (matchfeed/id-mapping), in the storage's matchfeed_id_map table. On unless `false`.
+  ID_MAP: flag.optional(),
   OPTA_PUSH_USERNAME: z.string().min(1).optional(),
   OPTA_PUSH_PASSWORD: secret(12).optional(),
   OPTA_PUSH_ALLOW_IPS: cidrList,
@@ -46,6 +48,8 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   RESPOND_WITHIN_MS: int(100, 60_000).default(10_000),
   STALE_AFTER_MS: int(1000).default(120_000),
+  LIVE_TOKEN: secret(16).optional(),
+  LIVE_MAX_CLIENTS: int(1).optional(),
   SHUTDOWN_DEADLINE_MS: int(0).default(10_000),
   API_FOOTBALL_KEY: z.string().min(1).optional(),
   API_FOOTBALL_FIXTURES: list,
@@ -67,6 +71,13 @@ const EnvSchema = z.object({
   REPLAY_SPEED: z.coerce.number().min(0).max(10_000).default(10),
   SIMULATE_SPEED: z.coerce.number().positive().max(10_000).default(60),
   SIMULATE_SEED: int(0).default(42),
+  MATCHFEED_MODE: z.enum(['server', 'worker']).default('server'),
+  KINESIS_STREAM: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, 'must be a stream name: 1 to 128 letters, digits, _ . -')
+    .optional(),
+  KINESIS_REGION: z.string().min(1).optional(),
+  KINESIS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 })
 
 /** Rules across variables, read on the raw environment so that they are reported with every other problem. */
@@ -85,6 +96,7 @@ function crossProblems(env: Record<string, string>): string[] {
     ['STATSBOMB_USERNAME', 'STATSBOMB_MATCHES', 'the matches to follow'],
     ['STATSBOMB_USERNAME', 'STATSBOMB_PASSWORD', 'the password'],
     ['STATSPERFORM_OUTLET_KEY', 'STATSPERFORM_FIXTURES', 'the fixtures to follow'],
+    ['KINESIS_ENDPOINT', 'KINESIS_STREAM', 'the stream'],
   ]
   for (const [credential, needed, what] of pairs)
     if (env[credential] && !env[needed]) problems.push(`${needed}: ${credential} is set; give ${what}`)
@@ -95,12 +107,42 @@ function crossProblems(env: Record<string, string>): string[] {
     problems.push(
       'FOOTBALL_DATA_MATCHES: FOOTBALL_DATA_TOKEN is set; give exactly one of it and FOOTBALL_DATA_COMPETITIONS',
     )
+  problems.push(...kinesisProblems(env))
+  return problems
+}
+
+/** Variables that start sources: the receivers' (MATCHFEED_MODE=server), never a worker's, which reads the stream. */
+const SOURCE_VARIABLES = [
+  'SIMULATE',
+  'REPLAY_FILE',
+  'API_FOOTBALL_KEY',
+  'FOOTBALL_DATA_TOKEN',
+  'STATSBOMB_USERNAME',
+  'STATSPERFORM_OUTLET_KEY',
+]
+
+function kinesisProblems(env: Record<string, string>): string[] {
+  const problems: string[] = []
+  const worker = env.MATCHFEED_MODE === 'worker'
+  if (worker && !env.KINESIS_STREAM)
+    problems.push('KINESIS_STREAM: required with MATCHFEED_MODE=worker (the stream it consumes)')
+  // Workers store into the database and receivers read what they stored there: both need it.
+  if ((worker || env.KINESIS_STREAM) && !env.DATABASE_URL)
+    problems.push(
+      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+    )
+  if (!worker) return problems
+  for (const name of SOURCE_VARIABLES)
+    if (env[name] && !(name === 'SIMULATE' && env[name] === 'false'))
+      problems.push(`${name}: a worker takes no sources; set it on the receivers (MATCHFEED_MODE=server)`)
   return problems
 }
 
 export type Env = z.output<typeof EnvSchema>
 
 export interface Config extends Env {
+  /** KINESIS_REGION, else AWS_REGION, else us-east-1. */
+  KINESIS_REGION: string
   /** The simulated match runs (default: on the embedded database, off with DATABASE_URL or REPLAY_FILE). */
   simulate: boolean
   /** Current secret first; the previous one is still accepted during a rotation. */
@@ -135,7 +177,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const config = parsed.data
   const simulate = config.SIMULATE ?? (config.DATABASE_URL === undefined && config.REPLAY_FILE === undefined)
   // The simulator and the file replay sign with a secret made at start; anyone else needs the configured one.
-  if (!config.WEBHOOK_SECRET && !simulate && !config.REPLAY_FILE)
+  // A worker has no webhook routes.
+  if (!config.WEBHOOK_SECRET && !simulate && !config.REPLAY_FILE && config.MATCHFEED_MODE === 'server')
     throw new ConfigError([
       'WEBHOOK_SECRET: required unless SIMULATE=true or REPLAY_FILE is set (they sign with a secret of their own)',
     ])
@@ -143,7 +186,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const webhookSecrets = config.WEBHOOK_SECRET_PREVIOUS
     ? [current, config.WEBHOOK_SECRET_PREVIOUS]
     : [current]
-  return { ...config, simulate, webhookSecrets }
+  const KINESIS_REGION = config.KINESIS_REGION ?? present.AWS_REGION ?? 'us-east-1'
+  return { ...config, KINESIS_REGION, simulate, webhookSecrets }
 }
 
 function randomSecret(): string {

@@ -5,6 +5,7 @@ import { build } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { startReplayFile } from './replay-file.js'
 import { runSimulatedMatch } from './simulator.js'
+import { buildWorker } from './worker.js'
 
 const bootLog = pino({ level: 'info' })
 
@@ -17,7 +18,8 @@ async function main(): Promise<number> {
     bootLog.fatal(error.message)
     return 2
   }
-  const app = await build(config)
+  // MATCHFEED_MODE=worker: the Kinesis consumer, with only /livez, /readyz and /metrics (its shutdown is the same).
+  const app = config.MATCHFEED_MODE === 'worker' ? await buildWorker(config) : await build(config)
   const stopSimulator = new AbortController()
   let exitCode: number | undefined
   let replay: ReturnType<typeof startReplayFile> | undefined
@@ -55,8 +57,14 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void shutDown('SIGINT'))
 
   const address = await app.listen({ host: config.HOST, port: config.PORT })
+  if (config.MATCHFEED_MODE === 'worker') {
+    app.log.info(
+      `matchfeed worker on ${address} (stream: ${config.KINESIS_STREAM}, fan-out: ${config.REDIS_URL ? 'redis' : 'none'})`,
+    )
+    return -1
+  }
   app.log.info(
-    `matchfeed server on ${address} (storage: ${app.runtime.storage.kind}, fan-out: ${config.REDIS_URL ? 'redis' : 'none'})`,
+    `matchfeed server on ${address} (${config.KINESIS_STREAM ? `puts to kinesis: ${config.KINESIS_STREAM}, ` : ''}storage: ${app.runtime.storage.kind}, fan-out: ${config.REDIS_URL ? 'redis' : 'none'})`,
   )
   if (config.simulate) {
     void runSimulatedMatch({

@@ -8,11 +8,16 @@ import {
   type SinkOptions,
   type StopReport,
 } from 'matchfeed'
+import { type IdMapping, idMapping, postgresIdMapStore } from 'matchfeed/id-mapping'
+import type { LiveStore } from 'matchfeed/live'
+import { kinesisSink } from 'matchfeed/sinks/kinesis'
 import { createOutboxRelay, type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
 import { redisPubSubSink, redisStreamsSink } from 'matchfeed/sinks/redis'
 import { createMemorySeenIdStore, type SeenIdStore } from 'matchfeed/webhooks'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
+import { type KinesisLink, openKinesis } from './kinesis.js'
+import { liveStore } from './live.js'
 import { providerSources } from './provider-sources.js'
 import { connectRedis, type RedisClient, redisSeenIdStore } from './redis.js'
 import { openStorage, type Storage } from './storage.js'
@@ -23,6 +28,12 @@ export interface Runtime {
   readonly seenIds: SeenIdStore
   readonly relay: OutboxRelay | undefined
   readonly redis: RedisClient | undefined
+  /** With KINESIS_STREAM: the stream the receivers put to (the pipeline's stored sink). */
+  readonly kinesis: KinesisLink | undefined
+  /** What the live hub reads: the relay's Redis Streams, or (without Redis) a memory store the pipeline feeds. */
+  readonly liveStore: LiveStore
+  /** Unless ID_MAP=false: provider ids mapped to yours before validation (the table `migrate` creates). */
+  readonly idMap: IdMapping | undefined
   /** Migrations run (retried in the background until the database answers), then the sources started. */
   readonly ready: Promise<void>
   /** The provider sources have been started (after the migrations). */
@@ -41,23 +52,29 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
   const redis = config.REDIS_URL
     ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
     : undefined
+  const kinesis = config.KINESIS_STREAM ? openKinesis(config) : undefined
   // With Redis, Postgres is the only sink the sender waits for: the outbox, written in the same statement,
   // carries every stored version on to Redis (never save-then-publish, which loses events in a crash).
-  const store = postgresSink({ client: storage.client, outbox: redis !== undefined })
+  // With Kinesis the stream takes Postgres's place: a sender is answered once Kinesis took the put, and the
+  // workers (MATCHFEED_MODE=worker) store it and carry it on.
+  const store = kinesis
+    ? kinesisSink({ client: kinesis.client, streamName: kinesis.stream })
+    : postgresSink({ client: storage.client, outbox: redis !== undefined })
   const sinks: SinkOptions[] = [{ sink: store, policy: 'block' }]
+  const live = liveStore(storage, redis)
+  if (live.sink) sinks.push({ sink: live.sink, policy: 'block' }) // in-process fan-out: an append in memory
+  // Mapped where events come in, so that the stored sink (Postgres or Kinesis) already keys on your match id.
+  const idMap =
+    config.ID_MAP === false ? undefined : idMapping({ store: postgresIdMapStore({ client: storage.client }) })
   const pipeline = createPipeline({
     sources: providerSources(config),
     sinks,
+    transforms: idMap ? [idMap] : [],
     staleAfterMs: config.STALE_AFTER_MS,
   })
 
-  const relay = redis
-    ? createOutboxRelay({
-        client: storage.client,
-        sinks: [redisStreamsSink({ client: redis }), redisPubSubSink({ client: redis })],
-        onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retried'),
-      })
-    : undefined
+  // The outbox is written where events are stored: by the workers when the receivers put to Kinesis.
+  const relay = redis && !kinesis ? outboxRelay(storage, redis, log) : undefined
   // The relay and the pollers start once there is somewhere to store what they find.
   let sourcesStarted = false
   const ready = migrated.then(async () => {
@@ -73,6 +90,9 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
     seenIds: redis ? redisSeenIdStore(redis) : createMemorySeenIdStore(),
     relay,
     redis,
+    kinesis,
+    liveStore: live.store,
+    idMap,
     ready,
     get sourcesStarted() {
       return sourcesStarted
@@ -86,7 +106,9 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
         leftSince(before, pipeline),
       )
       await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
+      await live.store.close?.().catch(() => {})
       await redis?.close().catch(() => {})
+      kinesis?.close()
       await withDeadline(
         storage.close().catch(() => {}),
         STOP_GRACE_MS,
@@ -98,6 +120,15 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
 }
 
 const STOP_GRACE_MS = 2000
+
+/** Carries the outbox's rows on to Redis Streams and Pub/Sub, marking each done once Redis took it. */
+export function outboxRelay(storage: Storage, redis: RedisClient, log: Logger): OutboxRelay {
+  return createOutboxRelay({
+    client: storage.client,
+    sinks: [redisStreamsSink({ client: redis }), redisPubSubSink({ client: redis })],
+    onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retried'),
+  })
+}
 
 /**
  * For a stop that overran its deadline: per sink, what is still pending plus what was given back to its

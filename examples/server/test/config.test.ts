@@ -56,6 +56,48 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x', SIMULATE: 'true' }).simulate).toBe(true)
   })
 
+  it('Kinesis: MATCHFEED_MODE=worker needs the stream and the database, takes no sources, needs no webhook secret', () => {
+    expect(
+      problemsOf({
+        MATCHFEED_MODE: 'worker',
+        SIMULATE: 'true',
+        API_FOOTBALL_KEY: 'k',
+        API_FOOTBALL_FIXTURES: '1',
+      }),
+    ).toEqual([
+      'KINESIS_STREAM: required with MATCHFEED_MODE=worker (the stream it consumes)',
+      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+      'SIMULATE: a worker takes no sources; set it on the receivers (MATCHFEED_MODE=server)',
+      'API_FOOTBALL_KEY: a worker takes no sources; set it on the receivers (MATCHFEED_MODE=server)',
+    ])
+    const worker = loadConfig({
+      MATCHFEED_MODE: 'worker',
+      KINESIS_STREAM: 'events',
+      DATABASE_URL: 'postgres://db/x',
+    })
+    expect(worker).toMatchObject({ MATCHFEED_MODE: 'worker', KINESIS_STREAM: 'events', simulate: false })
+    expect(problemsOf({ MATCHFEED_MODE: 'both' }).map((p) => p.split(':')[0])).toContain('MATCHFEED_MODE')
+  })
+
+  it('Kinesis: receivers need the database; the endpoint needs the stream; the region defaults from AWS_REGION', () => {
+    expect(problemsOf({ KINESIS_STREAM: 'events', KINESIS_ENDPOINT: 'ftp://kinesis' })).toEqual([
+      expect.stringMatching(/^KINESIS_ENDPOINT: /),
+      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+    ])
+    expect(problemsOf({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567' })).toEqual([
+      'KINESIS_STREAM: KINESIS_ENDPOINT is set; give the stream',
+    ])
+    const base = { KINESIS_STREAM: 'events', DATABASE_URL: 'postgres://db/x', SIMULATE: 'true' }
+    expect(problemsOf({ ...base, KINESIS_STREAM: 'match events' })).toEqual([
+      'KINESIS_STREAM: must be a stream name: 1 to 128 letters, digits, _ . -',
+    ])
+    expect(loadConfig(base)).toMatchObject({ MATCHFEED_MODE: 'server', KINESIS_REGION: 'us-east-1' })
+    expect(loadConfig({ ...base, AWS_REGION: 'eu-west-1' }).KINESIS_REGION).toBe('eu-west-1')
+    expect(
+      loadConfig({ ...base, AWS_REGION: 'eu-west-1', KINESIS_REGION: 'ap-south-1' }).KINESIS_REGION,
+    ).toBe('ap-south-1')
+  })
+
   it('keeps the previous secret during a rotation, current one first', () => {
     const config = loadConfig({
       WEBHOOK_SECRET: 'new-secret-0123456789',

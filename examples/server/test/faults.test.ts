@@ -1,11 +1,14 @@
 // The server as a process on real Postgres and Redis, through faults: kill -9 mid-stream with a sender that
-// retries what was not acknowledged; Redis away for 10 s; Postgres unreachable. Nothing acknowledged is lost.
+// retries what was not acknowledged; Redis away for 10 s; Postgres unreachable; two instances, one killed, with
+// live clients following the match. Nothing acknowledged is lost.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isDeepStrictEqual } from 'node:util'
+import { connectLive } from 'matchfeed/live/client'
 import pg from 'pg'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -278,7 +281,7 @@ describe('the server on Postgres and Redis, through faults', () => {
     expect(await server.stop()).toBe(0)
   }, 120_000)
 
-  it('two instances on one Postgres and Redis, one killed mid-stream: the other keeps accepting, nothing is lost', async () => {
+  it('two instances on one Postgres and Redis, one killed mid-stream: the other keeps accepting, nothing is lost, and its live clients resume on the other without a gap', async () => {
     const url = await freshDatabase()
     const env = { DATABASE_URL: url, REDIS_URL }
     const [a, b] = await Promise.all([startServer(env, await freePort()), startServer(env, await freePort())])
@@ -289,10 +292,21 @@ describe('the server on Postgres and Redis, through faults', () => {
     const matchId = `t${run}`
     cleanups.push(() => deleteMatchKeys(REDIS_URL, matchId))
     const { list, highest } = deliveries(matchId, 60)
-    // A load balancer: round robin over the instances it believes alive.
+    // A load balancer: round robin over the instances it believes alive, for webhooks and WebSockets alike.
     let alive = [a, b]
     let turn = 0
     const balancer = () => alive[turn++ % alive.length]!.base
+    const viewers = Array.from({ length: 4 }, () => {
+      const statuses: string[] = []
+      const client = connectLive({
+        url: () => `${balancer().replace('http', 'ws')}/live`,
+        matches: [matchId],
+        backoff: { initialMs: 50, maxMs: 500 },
+        onStatus: (status) => statuses.push(status),
+      })
+      cleanups.push(async () => client.close())
+      return { client, statuses }
+    })
     const refusedAfterKill: number[] = []
     for (const [i, delivery] of list.entries()) {
       if (i === 30) {
@@ -304,11 +318,25 @@ describe('the server on Postgres and Redis, through faults', () => {
     }
     expect(refusedAfterKill).toEqual([])
     await expectDeliveredOnce(url, REDIS_URL, matchId, highest)
+    // Every viewer, those of the killed instance too (they reconnected to the other), ends with the match as stored.
+    const held = (viewer: (typeof viewers)[number]) =>
+      new Map(viewer.client.events(matchId).map((e) => [e.id, e.version]))
+    const deadline = Date.now() + 20_000
+    while (viewers.some((v) => !isDeepStrictEqual(held(v), highest)) && Date.now() < deadline)
+      await sleep(100)
+    for (const viewer of viewers) expect(held(viewer)).toEqual(highest)
+    expect(viewers.filter((v) => v.statuses.includes('reconnecting')).length).toBeGreaterThan(0)
+    for (const viewer of viewers) viewer.client.close()
     expect(await b.stop()).toBe(0)
   }, 120_000)
 
   it('SIGTERM with events that cannot be written by the deadline: exits 1, and never acknowledged them', async () => {
     const { proxy, server } = await serverBehindProxy({ SHUTDOWN_DEADLINE_MS: '500' })
+    // A match under way: its ids are in the id map's cache, so the next delivery reaches the sink (an id lookup
+    // hanging instead would refuse it before, and leave nothing to drain).
+    expect((await postOnce(server.base, guideEvent({ match_id: `x${run}`, event_id: 'e0' }))).status).toBe(
+      200,
+    )
     void proxy.blackhole(20_000) // Postgres stops answering
     const answer = postOnce(server.base, guideEvent({ match_id: `x${run}` }))
     await sleep(200) // the delivery is in flight when the signal comes

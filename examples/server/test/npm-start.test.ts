@@ -7,8 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { connectLive } from 'matchfeed/live/client'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { freePort } from '../../../test/helpers/redis.js'
+import { launchChromium } from './browser.js'
 import { guideEvent } from './helpers.js'
 import { startServer } from './server-process.js'
 
@@ -53,6 +55,15 @@ async function waitFor(
   )
 }
 
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    sleep(ms).then(() => {
+      throw new Error(`${what} did not come within ${ms} ms:\n${output.slice(-4000)}`)
+    }),
+  ])
+}
+
 beforeAll(() => {
   // The first start of a fresh clone builds dist/ (what the server imports); done here so that the 30 s
   // below measure the server, not the build.
@@ -69,7 +80,7 @@ afterAll(() => {
   if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
 })
 
-it('serves within 30 s: probes answer and the simulated match reaches storage; SIGTERM exits 0', async () => {
+it('serves within 30 s: probes answer, the simulated match reaches storage, the page and a WebSocket client; SIGTERM exits 0', async () => {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   child = spawn('npm', ['start'], {
@@ -92,14 +103,40 @@ it('serves within 30 s: probes answer and the simulated match reaches storage; S
   const health = await waitFor(`${base}/api/v1/feed/health`, (status) => status === 200, 5_000)
   expect(health.sources['webhook:match-events'].eventsReceived).toBeGreaterThan(0)
 
-  // SIGTERM to the server itself (as an orchestrator does); npm then exits with the server's code.
-  const serverPid = Number(/"pid":(\d+)[^\n]*matchfeed server on/.exec(output)?.[1])
-  expect(serverPid).toBeGreaterThan(0)
-  const exited = once(child, 'exit')
-  process.kill(serverPid, 'SIGTERM')
-  const [code] = await exited
-  expect(code).toBe(0)
-  expect(output).toContain('shutting down')
+  // A WebSocket client (Node's global WebSocket) follows the match: the snapshot, then what comes next.
+  const browser = await launchChromium()
+  const live = connectLive({ url: `ws://127.0.0.1:${port}/live`, matches: [MATCH_ID] })
+  const updates = live.updates()
+  try {
+    const first = await within(updates.next(), 10_000, 'the snapshot')
+    expect(first.value).toMatchObject({ type: 'snapshot', matchId: MATCH_ID })
+    expect(live.events(MATCH_ID)[0]).toMatchObject({ type: 'period_start' })
+    const next = await within(updates.next(), 30_000, 'a live event')
+    expect(next.value).toMatchObject({ type: 'event', matchId: MATCH_ID })
+
+    // The page: the list has the match; its page fills its timeline and its pitch as the match goes on.
+    const page = await browser.newPage()
+    await page.goto(`${base}/`)
+    await page.locator(`#matches [data-match-id="${MATCH_ID}"] a`).click()
+    await page.waitForURL(`${base}/matches/${MATCH_ID}`)
+    await page.locator('#connection[data-status="open"]').waitFor({ timeout: 10_000 })
+    await page.locator('#timeline [data-type="period_start"]').first().waitFor({ timeout: 10_000 })
+    await page.locator('#marks [data-type="shot"]').first().waitFor({ timeout: 30_000 }) // the first goal
+
+    // SIGTERM to the server itself (as an orchestrator does), the page and the client still connected: the
+    // hub closes their sockets first, so the server's close does not wait on them. npm then exits with the
+    // server's code.
+    const serverPid = Number(/"pid":(\d+)[^\n]*matchfeed server on/.exec(output)?.[1])
+    expect(serverPid).toBeGreaterThan(0)
+    const exited = once(child, 'exit')
+    process.kill(serverPid, 'SIGTERM')
+    const [code] = await exited
+    expect(code).toBe(0)
+    expect(output).toContain('shutting down')
+  } finally {
+    live.close()
+    await browser.close()
+  }
 }, 120_000)
 
 it('replays REPLAY_FILE into its own webhook instead of the simulated match', async () => {

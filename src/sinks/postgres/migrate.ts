@@ -16,6 +16,7 @@ export function tableNames(options: TableOptions = {}, owner = 'postgres') {
     outbox: `${schema}.${ident(`${table}_outbox`, owner, 'table')}`,
     migrations: `${schema}.${ident('matchfeed_migrations')}`,
     leases: `${schema}.${ident(LEASES_TABLE)}`,
+    idMap: `${schema}.${ident(ID_MAP_TABLE)}`,
     table,
   }
 }
@@ -39,6 +40,24 @@ function leaseMigrations(t: ReturnType<typeof tableNames>): string[] {
       checkpoint text,
       handoff_to text,
       PRIMARY KEY (group_name, lease_key)
+    )`,
+  ]
+}
+
+/** The id mapping's table (matchfeed/id-mapping, postgresIdMapStore): one per schema, like the leases. */
+export const ID_MAP_TABLE = 'matchfeed_id_map'
+
+/** Versioned migrations of the id map, recorded under its own target. */
+function idMapMigrations(t: ReturnType<typeof tableNames>): string[] {
+  return [
+    // 1: (provider, kind, the provider's id) → the user's id.
+    `CREATE TABLE IF NOT EXISTS ${t.idMap} (
+      provider text NOT NULL,
+      kind text NOT NULL CHECK (kind IN ('match', 'team', 'player')),
+      external_id text NOT NULL,
+      internal_id text NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (provider, kind, external_id)
     )`,
   ]
 }
@@ -92,7 +111,8 @@ function migrations(t: ReturnType<typeof tableNames>): string[] {
 }
 
 /**
- * Creates (or brings up to date) what the Postgres sink needs. Idempotent: safe at every start, and safe
+ * Creates (or brings up to date) what the Postgres sink needs, and the tables of the Kinesis lease store and
+ * the id mapping (each its own migration target, shared by every events table of the schema). Idempotent: safe at every start, and safe
  * when several processes start at once (an advisory lock serialises them).
  */
 export async function migrate(client: Queryable, options: TableOptions = {}): Promise<{ applied: number[] }> {
@@ -110,6 +130,8 @@ export async function migrate(client: Queryable, options: TableOptions = {}): Pr
       // Shared by every events table of the schema: its own lock, so two migrations of one schema wait.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`matchfeed:migrate:${t.leases}`])
       await applyMigrations(tx, t.migrations, LEASES_TABLE, leaseMigrations(t))
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`matchfeed:migrate:${t.idMap}`])
+      await applyMigrations(tx, t.migrations, ID_MAP_TABLE, idMapMigrations(t))
       return { applied }
     })
   } catch (error) {

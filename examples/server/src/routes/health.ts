@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { HistogramSnapshot } from 'matchfeed'
 import { RETRY_AFTER_SECONDS } from '../http/errors.js'
+import { kinesisError } from '../kinesis.js'
 import type { Runtime } from '../runtime.js'
 
 const PING_TIMEOUT_MS = 2000
@@ -24,7 +25,12 @@ async function storageReachable(runtime: Runtime): Promise<string | undefined> {
   }
 }
 
-export function feedHealth(runtime: Runtime, storageError: string | undefined, now = Date.now()) {
+export function feedHealth(
+  runtime: Runtime,
+  storageError: string | undefined,
+  now = Date.now(),
+  streamError?: string,
+) {
   const health = runtime.pipeline.health()
   const metrics = runtime.pipeline.metrics()
   const sources = Object.fromEntries(
@@ -60,7 +66,11 @@ export function feedHealth(runtime: Runtime, storageError: string | undefined, n
     ]),
   )
   const lastEventAt = Math.max(...Object.values(health.sources).map((s) => s.lastEventAt ?? -1))
-  const down = storageError !== undefined || !runtime.storage.migrated || health.status === 'down'
+  const down =
+    storageError !== undefined ||
+    streamError !== undefined ||
+    !runtime.storage.migrated ||
+    health.status === 'down'
   const stale = Object.values(health.sources).some((s) => s.status === 'stale')
   const storeMetrics = Object.values(metrics.sinks)[0]
   return {
@@ -71,6 +81,13 @@ export function feedHealth(runtime: Runtime, storageError: string | undefined, n
       migrated: runtime.storage.migrated,
       ...(storageError !== undefined && { error: storageError }),
     },
+    ...(runtime.kinesis && {
+      kinesis: {
+        stream: runtime.kinesis.stream,
+        reachable: streamError === undefined,
+        ...(streamError !== undefined && { error: streamError }),
+      },
+    }),
     eventsReceived: Object.values(metrics.sources).reduce((n, s) => n + s.events, 0),
     eventsStored: storeMetrics?.delivered ?? 0,
     eventsFailed: (storeMetrics?.rejected ?? 0) + (storeMetrics?.deadLettered ?? 0),
@@ -88,6 +105,8 @@ export function healthRoutes(runtime: Runtime) {
       const problems: string[] = []
       const storageError = await storageReachable(runtime)
       if (storageError !== undefined) problems.push(`storage unreachable: ${storageError}`)
+      const streamError = runtime.kinesis && (await kinesisError(runtime.kinesis, PING_TIMEOUT_MS))
+      if (streamError !== undefined) problems.push(`kinesis unreachable: ${streamError}`)
       if (!runtime.storage.migrated) problems.push('migrations not applied yet')
       else if (!runtime.sourcesStarted) problems.push('sources not started yet')
       if (problems.length > 0) {
@@ -98,7 +117,11 @@ export function healthRoutes(runtime: Runtime) {
     })
 
     scope.get('/api/v1/feed/health', async (_request, reply) => {
-      const body = feedHealth(runtime, await storageReachable(runtime))
+      const [storageError, streamError] = await Promise.all([
+        storageReachable(runtime),
+        runtime.kinesis && kinesisError(runtime.kinesis, PING_TIMEOUT_MS),
+      ])
+      const body = feedHealth(runtime, storageError, Date.now(), streamError)
       if (body.status === 'down') reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS))
       return body
     })

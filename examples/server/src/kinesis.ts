@@ -1,0 +1,146 @@
+// Kinesis (the guide's Option B): the client both modes use, whether the stream answers, and the worker's
+// runtime — the stream read with leases in Postgres, each batch stored in Postgres (the outbox carrying it on
+// to Redis), checkpointed only once stored.
+import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { FastifyBaseLogger as Logger } from 'fastify'
+import { createKinesisConsumer, type KinesisConsumer, postgresLeaseStore } from 'matchfeed/sinks/kinesis'
+import { type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
+import type { Config } from './config.js'
+import { withDeadline } from './deadline.js'
+import { connectRedis } from './redis.js'
+import { outboxRelay } from './runtime.js'
+import { openStorage, type Storage } from './storage.js'
+
+/** The workers' consumer group: their leases and checkpoints in `matchfeed_kinesis_leases`. */
+export const LEASE_GROUP = 'matchfeed-server'
+
+/** Stream states that take puts and reads (UPDATING: a reshard in progress). */
+const USABLE = new Set(['ACTIVE', 'UPDATING'])
+
+export interface KinesisLink {
+  readonly stream: string
+  readonly client: KinesisClient
+  /** Resolves when the stream is described as usable within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>
+  close(): void
+}
+
+export function openKinesis(config: Config): KinesisLink {
+  const stream = config.KINESIS_STREAM!
+  const client = new KinesisClient({
+    region: config.KINESIS_REGION,
+    ...(config.KINESIS_ENDPOINT && { endpoint: config.KINESIS_ENDPOINT }),
+    // No credentials here: the SDK's default chain finds them (environment, shared files, SSO, the task's or
+    // instance's role). HTTP/1.1: the SDK's default for Kinesis is HTTP/2, which only enhanced fan-out needs
+    // and kinesalite does not speak.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2000, requestTimeout: 10_000 }),
+    // The sink and the consumer count every attempt in budgets of their own.
+    maxAttempts: 1,
+  })
+  return {
+    stream,
+    client,
+    async ping(timeoutMs) {
+      const { StreamDescriptionSummary: summary } = await client.send(
+        new DescribeStreamSummaryCommand({ StreamName: stream }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      )
+      const status = summary?.StreamStatus ?? 'unknown'
+      if (!USABLE.has(status)) throw new Error(`stream ${stream} is ${status}`)
+    },
+    close: () => client.destroy(),
+  }
+}
+
+/** What a reachability check found: undefined when it answered, else why not. */
+export async function kinesisError(link: KinesisLink, timeoutMs: number): Promise<string | undefined> {
+  try {
+    await link.ping(timeoutMs)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+export interface Worker {
+  readonly storage: Storage
+  readonly kinesis: KinesisLink
+  readonly consumer: KinesisConsumer
+  readonly relay: OutboxRelay | undefined
+  /** Migrations run (retried until the database answers), then the relay and the consumer started. */
+  readonly ready: Promise<void>
+  readonly started: boolean
+  /** Stops the consumer (last batches checkpointed, leases released) within the deadline; false if it overran. */
+  stop(deadlineMs: number): Promise<boolean>
+}
+
+/**
+ * MATCHFEED_MODE=worker: every shard of the stream, under leases in Postgres shared by every worker, into
+ * Postgres.
+ * The consumer checkpoints a batch only after the Postgres write (event rows and outbox rows, one statement)
+ * committed, so a worker killed at any point leaves nothing stored-but-lost or checkpointed-but-unstored: the
+ * next owner of the lease reads again from the checkpoint, and the upsert absorbs what was stored twice.
+ */
+export async function createWorker(config: Config, log: Logger): Promise<Worker> {
+  const storage = openStorage(config)
+  const abort = new AbortController()
+  // The same migrations as the server's, matchfeed_kinesis_leases among them.
+  const migrated = storage.migrate(abort.signal, (error) =>
+    log.warn({ err: error }, 'database not reachable yet, migrations retried'),
+  )
+  const redis = config.REDIS_URL
+    ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
+    : undefined
+  const relay = redis ? outboxRelay(storage, redis, log) : undefined
+  const kinesis = openKinesis(config)
+  const consumer = createKinesisConsumer({
+    client: kinesis.client,
+    streamName: kinesis.stream,
+    leaseStore: postgresLeaseStore({ client: storage.client, group: LEASE_GROUP }),
+    sinks: [postgresSink({ client: storage.client, outbox: redis !== undefined })],
+    // No dead letter: a batch that cannot be stored holds its shard, retried, rather than being skipped.
+    onError: (error) => log.warn({ err: error }, 'kinesis consumer: retrying'),
+  })
+
+  let started = false
+  const ready = migrated.then(async () => {
+    if (abort.signal.aborted) return
+    relay?.start()
+    await consumer.start()
+    started = true
+  })
+  ready.catch((error) => {
+    if (!abort.signal.aborted) log.error({ err: error }, 'the consumer could not start')
+  })
+
+  return {
+    storage,
+    kinesis,
+    consumer,
+    relay,
+    ready,
+    get started() {
+      return started
+    },
+    async stop(deadlineMs) {
+      abort.abort()
+      const clean = await withDeadline(
+        consumer.stop().then(() => true),
+        deadlineMs,
+        () => false,
+      )
+      await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
+      await redis?.close().catch(() => {})
+      kinesis.close()
+      await withDeadline(
+        storage.close().catch(() => {}),
+        STOP_GRACE_MS,
+        () => undefined,
+      )
+      return clean
+    },
+  }
+}
+
+const STOP_GRACE_MS = 2000

@@ -8,9 +8,8 @@ import { createKinesisConsumer, type KinesisConsumer, postgresLeaseStore } from 
 import { type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
-import { connectRedis } from './redis.js'
-import { outboxRelay } from './runtime.js'
-import { openStorage, type Storage } from './storage.js'
+import { openBackends, outboxRelay } from './runtime.js'
+import type { Storage } from './storage.js'
 
 /** The workers' consumer group: their leases and checkpoints in `matchfeed_kinesis_leases`. */
 export const LEASE_GROUP = 'matchfeed-server'
@@ -83,15 +82,9 @@ export interface Worker {
  * next owner of the lease reads again from the checkpoint, and the upsert absorbs what was stored twice.
  */
 export async function createWorker(config: Config, log: Logger): Promise<Worker> {
-  const storage = openStorage(config)
-  const abort = new AbortController()
   // The same migrations as the server's, matchfeed_kinesis_leases among them.
-  const migrated = storage.migrate(abort.signal, (error) =>
-    log.warn({ err: error }, 'database not reachable yet, migrations retried'),
-  )
-  const redis = config.REDIS_URL
-    ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
-    : undefined
+  const backends = await openBackends(config, log)
+  const { storage, redis, abort, migrated } = backends
   const relay = redis ? outboxRelay(storage, redis, log) : undefined
   const kinesis = openKinesis(config)
   const consumer = createKinesisConsumer({
@@ -130,17 +123,8 @@ export async function createWorker(config: Config, log: Logger): Promise<Worker>
         deadlineMs,
         () => false,
       )
-      await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
-      await redis?.close().catch(() => {})
-      kinesis.close()
-      await withDeadline(
-        storage.close().catch(() => {}),
-        STOP_GRACE_MS,
-        () => undefined,
-      )
+      await backends.close(relay, async () => kinesis.close())
       return clean
     },
   }
 }
-
-const STOP_GRACE_MS = 2000

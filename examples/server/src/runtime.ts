@@ -42,16 +42,41 @@ export interface Runtime {
   stop(deadlineMs: number): Promise<StopReport>
 }
 
-export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
+/**
+ * What both modes open first: storage, its migrations retried in the background until the database answers
+ * (stopped by `abort`), and Redis when configured. `close` stops the relay and closes them, each within a grace
+ * period (a database that stopped answering does not hold the shutdown).
+ */
+export async function openBackends(config: Config, log: Logger) {
   const storage = openStorage(config)
   const abort = new AbortController()
   const migrated = storage.migrate(abort.signal, (error) =>
     log.warn({ err: error }, 'database not reachable yet, migrations retried'),
   )
-
   const redis = config.REDIS_URL
     ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
     : undefined
+  return {
+    storage,
+    redis,
+    abort,
+    migrated,
+    async close(relay: OutboxRelay | undefined, before: () => Promise<void> = async () => {}) {
+      await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
+      await before().catch(() => {})
+      await redis?.close().catch(() => {})
+      await withDeadline(
+        storage.close().catch(() => {}),
+        STOP_GRACE_MS,
+        () => undefined,
+      )
+    },
+  }
+}
+
+export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const backends = await openBackends(config, log)
+  const { storage, redis, abort, migrated } = backends
   const kinesis = config.KINESIS_STREAM ? openKinesis(config) : undefined
   // With Redis, Postgres is the only sink the sender waits for: the outbox, written in the same statement,
   // carries every stored version on to Redis (never save-then-publish, which loses events in a crash).
@@ -105,15 +130,10 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       const report = await withDeadline(pipeline.stop({ deadlineMs }), deadlineMs + STOP_GRACE_MS, () =>
         leftSince(before, pipeline),
       )
-      await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
-      await live.store.close?.().catch(() => {})
-      await redis?.close().catch(() => {})
-      kinesis?.close()
-      await withDeadline(
-        storage.close().catch(() => {}),
-        STOP_GRACE_MS,
-        () => undefined,
-      )
+      await backends.close(relay, async () => {
+        await live.store.close?.()
+        kinesis?.close()
+      })
       return report
     },
   }

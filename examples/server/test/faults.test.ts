@@ -9,101 +9,33 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import { connectLive } from 'matchfeed/live/client'
-import pg from 'pg'
-import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createChaosProxy } from '../../../test/helpers/chaos-proxy.js'
-import { connectTestDatabase, DATABASE_URL } from '../../../test/helpers/postgres.js'
+import { DATABASE_URL } from '../../../test/helpers/postgres.js'
 import { REDIS_URL, requireRedis } from '../../../test/helpers/redis.js'
+import {
+  deleteMatchKeys,
+  deliveries,
+  expectDeliveredOnce,
+  pendingOutboxRows,
+  storedVersions,
+  testDatabases,
+} from './delivered.js'
 import { API_KEY, guideEvent } from './helpers.js'
 import { freePort, postOnce, type ServerProcess, sendUntilAcked, startServer } from './server-process.js'
 
 const run = `${process.pid}x${Math.random().toString(36).slice(2, 7)}`
-const databases: string[] = []
+const databases = testDatabases('mfsrv')
+const freshDatabase = () => databases.create()
 const cleanups: (() => Promise<unknown>)[] = []
-let admin: pg.Pool
 
 beforeAll(async () => {
-  admin = await connectTestDatabase()
   await requireRedis()
 })
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
-  for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {})
-  await admin.end()
+  await databases.dropAll()
 })
-
-/** A database of this test's own (the server uses the default table names). */
-async function freshDatabase(): Promise<string> {
-  const name = `mfsrv_${run}_${databases.length}`
-  await admin.query(`CREATE DATABASE ${name}`)
-  databases.push(name)
-  const url = new URL(DATABASE_URL)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-/** The expected end state: `count` events, every tenth corrected once (version 1). */
-function deliveries(matchId: string, count: number) {
-  const list: Record<string, unknown>[] = []
-  for (let i = 0; i < count; i++) {
-    list.push(guideEvent({ match_id: matchId, event_id: `e${i}`, seq: i, minute: i % 90, version: 0 }))
-    if (i % 10 === 9)
-      list.push(guideEvent({ match_id: matchId, event_id: `e${i - 9}`, seq: i - 9, minute: 1, version: 1 }))
-  }
-  const highest = new Map<string, number>()
-  for (const d of list) highest.set(`custom:${matchId}:${d.event_id}`, d.version as number)
-  return { list, highest }
-}
-
-/** One query on the test's database, on a connection of its own. */
-async function queryOnce(url: string, text: string, values: unknown[] = []) {
-  const db = new pg.Client({ connectionString: url })
-  await db.connect()
-  try {
-    return (await db.query(text, values)).rows
-  } finally {
-    await db.end()
-  }
-}
-
-async function storedVersions(url: string, matchId: string): Promise<Map<string, number>> {
-  const rows = await queryOnce(url, 'SELECT id, version FROM match_events WHERE match_id = $1', [matchId])
-  return new Map(rows.map((r) => [r.id as string, Number(r.version)]))
-}
-
-async function pendingOutboxRows(url: string): Promise<number> {
-  const rows = await queryOnce(
-    url,
-    'SELECT count(*)::int AS n FROM match_events_outbox WHERE done_at IS NULL',
-  )
-  return rows[0].n as number
-}
-
-/** Waits (60 s at most) until the outbox has nothing left to relay. */
-async function outboxDrained(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if ((await pendingOutboxRows(url)) === 0) return
-    await sleep(200)
-  }
-  throw new Error('the outbox was not drained within 60 s')
-}
-
-/** The highest version of each event id appended to the match's Redis stream. */
-async function streamVersions(redisUrl: string, matchId: string): Promise<Map<string, number>> {
-  const redis = createClient({ url: redisUrl })
-  await redis.connect()
-  try {
-    const entries = await redis.xRange(`matchfeed:events:${matchId}`, '-', '+')
-    const versions = new Map<string, number>()
-    for (const { message } of entries ?? [])
-      versions.set(message.id!, Math.max(versions.get(message.id!) ?? -1, Number(message.version)))
-    return versions
-  } finally {
-    await redis.destroy()
-  }
-}
 
 /** A server on a database of its own, reached through a proxy that can cut the network; answers within 1 s. */
 async function serverBehindProxy(env: Record<string, string>) {
@@ -117,26 +49,6 @@ async function serverBehindProxy(env: Record<string, string>) {
   )
   cleanups.push(() => server.kill9())
   return { url, proxy, server }
-}
-
-/** Every acknowledged event is in Postgres once, at its highest version, and the outbox carried it to Redis. */
-async function expectDeliveredOnce(
-  url: string,
-  redisUrl: string,
-  matchId: string,
-  highest: Map<string, number>,
-) {
-  await outboxDrained(url)
-  expect(await storedVersions(url, matchId)).toEqual(highest)
-  expect(await streamVersions(redisUrl, matchId)).toEqual(highest)
-}
-
-async function deleteMatchKeys(redisUrl: string, matchId: string) {
-  const redis = createClient({ url: redisUrl })
-  await redis.connect()
-  for await (const keys of redis.scanIterator({ MATCH: `matchfeed:*${matchId}*` }))
-    if (keys.length > 0) await redis.del(keys)
-  await redis.destroy()
 }
 
 /** A Redis of this test's own, its data on disk (every write fsynced), so that it can die and come back. */
@@ -185,11 +97,11 @@ describe('the server on Postgres and Redis, through faults', () => {
     const url = await freshDatabase()
     const port = await freePort()
     const matchId = `k${run}`
-    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchId))
+    cleanups.push(() => deleteMatchKeys(REDIS_URL, [matchId]))
     const env = { DATABASE_URL: url, REDIS_URL }
     let server: ServerProcess = await startServer(env, port)
     cleanups.push(() => server.kill9())
-    const { list, highest } = deliveries(matchId, 60)
+    const { list, highest } = deliveries([matchId], 60)
     let restartFailure: unknown
     // A restart that fails ends the sender's retries at once, with the server's output.
     const base = () => {
@@ -213,7 +125,7 @@ describe('the server on Postgres and Redis, through faults', () => {
     }
     await restarted
     expect(refused).toContain(0) // the sender did meet the dead server, and retried
-    await expectDeliveredOnce(url, REDIS_URL, matchId, highest)
+    await expectDeliveredOnce(url, REDIS_URL, [matchId], highest)
     expect(await server.stop()).toBe(0)
   }, 120_000)
 
@@ -228,7 +140,7 @@ describe('the server on Postgres and Redis, through faults', () => {
     const server = await startServer({ DATABASE_URL: url, REDIS_URL: redisUrl }, port)
     cleanups.push(() => server.kill9())
     const matchId = `r${run}`
-    const { list, highest } = deliveries(matchId, 60)
+    const { list, highest } = deliveries([matchId], 60)
     const refusals: number[] = []
     const post = async (delivery: Record<string, unknown>) => {
       const { status } = await postOnce(server.base, delivery)
@@ -248,14 +160,14 @@ describe('the server on Postgres and Redis, through faults', () => {
     for (const delivery of list.slice(next)) await post(delivery)
 
     expect(refusals).toEqual([])
-    await expectDeliveredOnce(url, redisUrl, matchId, highest)
+    await expectDeliveredOnce(url, redisUrl, [matchId], highest)
     expect(await server.stop()).toBe(0)
   }, 120_000)
 
   it('Postgres unreachable: 503 with Retry-After, never 2xx; recovers without a restart', async () => {
     const { url, proxy, server } = await serverBehindProxy({ MANUAL_API_KEYS: API_KEY })
     const matchId = `p${run}`
-    const { list, highest } = deliveries(matchId, 10)
+    const { list, highest } = deliveries([matchId], 10)
     for (const delivery of list.slice(0, 5)) await sendUntilAcked(() => server.base, delivery)
 
     const outage = proxy.blackhole(8000)
@@ -276,7 +188,7 @@ describe('the server on Postgres and Redis, through faults', () => {
     expect(during.every(([status, retryAfter]) => status === 503 && Number(retryAfter) > 0)).toBe(true)
     // The sender retries; the same server, once the network is back, acknowledges each delivery once durable.
     for (const delivery of list.slice(5)) await sendUntilAcked(() => server.base, delivery)
-    expect(await storedVersions(url, matchId)).toEqual(highest)
+    expect(await storedVersions(url, [matchId])).toEqual(highest)
     expect((await fetch(`${server.base}/readyz`)).status).toBe(200)
     expect(await server.stop()).toBe(0)
   }, 120_000)
@@ -290,8 +202,8 @@ describe('the server on Postgres and Redis, through faults', () => {
       () => b.kill9(),
     )
     const matchId = `t${run}`
-    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchId))
-    const { list, highest } = deliveries(matchId, 60)
+    cleanups.push(() => deleteMatchKeys(REDIS_URL, [matchId]))
+    const { list, highest } = deliveries([matchId], 60)
     // A load balancer: round robin over the instances it believes alive, for webhooks and WebSockets alike.
     let alive = [a, b]
     let turn = 0
@@ -317,7 +229,7 @@ describe('the server on Postgres and Redis, through faults', () => {
       if (i > 30) refusedAfterKill.push(...refusals)
     }
     expect(refusedAfterKill).toEqual([])
-    await expectDeliveredOnce(url, REDIS_URL, matchId, highest)
+    await expectDeliveredOnce(url, REDIS_URL, [matchId], highest)
     // Every viewer, those of the killed instance too (they reconnected to the other), ends with the match as stored.
     const held = (viewer: (typeof viewers)[number]) =>
       new Map(viewer.client.events(matchId).map((e) => [e.id, e.version]))

@@ -5,15 +5,20 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
-import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createChaosProxy } from '../../../test/helpers/chaos-proxy.js'
 import { type Kinesalite, startKinesalite } from '../../../test/helpers/kinesalite.js'
 import { readStream } from '../../../test/helpers/kinesis-stream.js'
-import { connectTestDatabase, DATABASE_URL } from '../../../test/helpers/postgres.js'
 import { REDIS_URL, requireRedis } from '../../../test/helpers/redis.js'
 import { build } from '../src/app.js'
+import {
+  deleteMatchKeys,
+  deliveries,
+  expectDeliveredOnce,
+  queryOnce,
+  storedVersions,
+  testDatabases,
+} from './delivered.js'
 import { guideEvent, signed, testConfig } from './helpers.js'
 import { freePort, type ServerProcess, startServer } from './server-process.js'
 
@@ -24,36 +29,24 @@ const saved = {
   AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
 }
-const databases: string[] = []
+const databases = testDatabases('mfkin')
+const freshDatabase = () => databases.create()
 const cleanups: (() => Promise<unknown>)[] = []
-let admin: pg.Pool
 let kinesalite: Kinesalite
 
 beforeAll(async () => {
   Object.assign(process.env, CREDENTIALS)
-  admin = await connectTestDatabase()
   await requireRedis()
   kinesalite = await startKinesalite()
 }, 30_000)
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
   await kinesalite?.stop()
-  for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {})
-  await admin?.end()
+  await databases.dropAll()
   for (const [name, value] of Object.entries(saved))
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
 }, 30_000)
-
-/** A database of this test's own (the server and the workers use the default table names). */
-async function freshDatabase(): Promise<string> {
-  const name = `mfkin_${run}_${databases.length}`
-  await admin.query(`CREATE DATABASE ${name}`)
-  databases.push(name)
-  const url = new URL(DATABASE_URL)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 async function freshStream(shards: number, on = kinesalite): Promise<string> {
   const name = `mfkin-${run}-${Math.random().toString(36).slice(2, 7)}`
@@ -72,98 +65,6 @@ async function receivers(env: Record<string, string>): Promise<FastifyInstance> 
 function post(app: FastifyInstance, payload: unknown) {
   const { body, headers } = signed(payload)
   return app.inject({ method: 'POST', url: '/api/v1/webhooks/match-events', payload: body, headers })
-}
-
-/** Per match: `count` events, every tenth corrected once (version 1); the highest version of each id. */
-function deliveries(matchIds: string[], count: number) {
-  const list: Record<string, unknown>[] = []
-  for (let i = 0; i < count; i++)
-    for (const matchId of matchIds) {
-      list.push(guideEvent({ match_id: matchId, event_id: `e${i}`, seq: i, minute: i % 90, version: 0 }))
-      if (i % 10 === 9)
-        list.push(guideEvent({ match_id: matchId, event_id: `e${i - 9}`, seq: i - 9, minute: 1, version: 1 }))
-    }
-  const highest = new Map<string, number>()
-  for (const d of list) highest.set(`custom:${d.match_id}:${d.event_id}`, d.version as number)
-  return { list, highest }
-}
-
-async function queryOnce(url: string, text: string, values: unknown[] = []) {
-  const db = new pg.Client({ connectionString: url })
-  await db.connect()
-  try {
-    return (await db.query(text, values)).rows
-  } finally {
-    await db.end()
-  }
-}
-
-/** The stored events of these matches: id → version (one row per id: the primary key). */
-async function stored(url: string, matchIds: string[]) {
-  const rows = await queryOnce(url, 'SELECT id, version FROM match_events WHERE match_id = ANY($1)', [
-    matchIds,
-  ])
-  return new Map(rows.map((r) => [r.id as string, Number(r.version)]))
-}
-
-/** Waits (60 s at most) until Postgres holds exactly `highest` and the outbox has nothing left to relay. */
-async function storedAndRelayed(url: string, matchIds: string[], highest: Map<string, number>) {
-  const deadline = Date.now() + 60_000
-  let last = new Map<string, number>()
-  while (Date.now() < deadline) {
-    last = await stored(url, matchIds)
-    const [{ n }] = await queryOnce(
-      url,
-      'SELECT count(*)::int AS n FROM match_events_outbox WHERE done_at IS NULL',
-    )
-    if (n === 0 && sameMap(last, highest)) return
-    await sleep(250)
-  }
-  expect(last).toEqual(highest) // fails with the difference
-  throw new Error('the outbox was not drained within 60 s')
-}
-
-function sameMap(a: Map<string, number>, b: Map<string, number>) {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
-}
-
-/** The match's Redis stream: the highest version of each id, and whether any id's version ever went down. */
-async function redisStream(matchId: string) {
-  const redis = createClient({ url: REDIS_URL })
-  await redis.connect()
-  try {
-    const entries = await redis.xRange(`matchfeed:events:${matchId}`, '-', '+')
-    const versions = new Map<string, number>()
-    let wentDown = false
-    for (const { message } of entries ?? []) {
-      const version = Number(message.version)
-      if ((versions.get(message.id!) ?? -1) > version) wentDown = true
-      versions.set(message.id!, Math.max(versions.get(message.id!) ?? -1, version))
-    }
-    return { versions, wentDown }
-  } finally {
-    await redis.destroy()
-  }
-}
-
-async function deleteMatchKeys(matchIds: string[]) {
-  const redis = createClient({ url: REDIS_URL })
-  await redis.connect()
-  for (const matchId of matchIds)
-    for await (const keys of redis.scanIterator({ MATCH: `matchfeed:*${matchId}*` }))
-      if (keys.length > 0) await redis.del(keys)
-  await redis.destroy()
-}
-
-/** Every acknowledged event in Postgres once at its highest version, and in its match's Redis stream. */
-async function expectDeliveredOnce(url: string, matchIds: string[], highest: Map<string, number>) {
-  await storedAndRelayed(url, matchIds, highest)
-  for (const matchId of matchIds) {
-    const { versions, wentDown } = await redisStream(matchId)
-    const expected = new Map([...highest].filter(([id]) => id.startsWith(`custom:${matchId}:`)))
-    expect(versions).toEqual(expected)
-    expect(wentDown).toBe(false)
-  }
 }
 
 /** A worker process on the stream, with the consumer's default 10 s lease. */
@@ -231,7 +132,7 @@ describe('receivers (MATCHFEED_MODE=server with KINESIS_STREAM)', () => {
     expect(events?.map((e) => e.id)).toEqual([`custom:${matchId}:e1`, `custom:${matchId}:e2`])
     expect(events?.[0]).toMatchObject({ matchId, providerType: 'goal', version: 0 })
     // The workers store; a receiver does not (its read routes read what they stored).
-    expect((await stored(url, [matchId])).size).toBe(0)
+    expect((await storedVersions(url, [matchId])).size).toBe(0)
     const ready = await app.inject('/readyz')
     expect(ready.statusCode).toBe(200)
     const health = (await app.inject('/api/v1/feed/health')).json()
@@ -323,14 +224,14 @@ describe('workers (MATCHFEED_MODE=worker) as processes', () => {
       KINESIS_ENDPOINT: kinesalite.endpoint,
     }
     const matchIds = onBothShards(`w${run}-`, 2)
-    cleanups.push(() => deleteMatchKeys(matchIds))
+    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchIds))
     const worker = await startWorker(env, await freePort())
     cleanups.push(() => worker.kill9())
     const app = await receivers(env)
     const { list, highest } = deliveries(matchIds, 30)
     for (const delivery of list) expect((await post(app, delivery)).statusCode).toBe(200)
 
-    await expectDeliveredOnce(url, matchIds, highest)
+    await expectDeliveredOnce(url, REDIS_URL, matchIds, highest)
     // Only the operational routes on a worker.
     const [ready, metrics, publicRoute] = await Promise.all([
       fetch(`${worker.base}/readyz`).then(async (r) => [r.status, await r.json()] as const),
@@ -374,7 +275,7 @@ describe('workers (MATCHFEED_MODE=worker) as processes', () => {
       KINESIS_ENDPOINT: kinesalite.endpoint,
     }
     const matchIds = onBothShards(`k${run}-`, 2)
-    cleanups.push(() => deleteMatchKeys(matchIds))
+    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchIds))
     const [a, b] = await Promise.all([startWorker(env, await freePort()), startWorker(env, await freePort())])
     cleanups.push(
       () => a.kill9(),
@@ -394,7 +295,7 @@ describe('workers (MATCHFEED_MODE=worker) as processes', () => {
     expect([...statuses]).toEqual([200])
 
     // b takes over a's shard once its lease expired (10 s) and reads it again from the checkpoint.
-    await expectDeliveredOnce(url, matchIds, highest)
+    await expectDeliveredOnce(url, REDIS_URL, matchIds, highest)
     const ready = await fetch(`${b.base}/readyz`).then((r) => r.json())
     expect(ready.shards).toEqual(['shardId-000000000000', 'shardId-000000000001'])
     const metrics = await fetch(`${b.base}/metrics`).then((r) => r.text())

@@ -2,11 +2,9 @@
 // lists them, GET …/unmapped says which ids came in without one (counted by this instance since it started).
 import type { FastifyInstance } from 'fastify'
 import { ID_KINDS, type IdKind, type IdMapping, InvalidIdMapEntryError } from 'matchfeed/id-mapping'
-import { createIpAllowlist } from 'matchfeed/webhooks'
 import type { Config } from '../config.js'
-import { API_KEY_HEADER, createApiKeyCheck } from '../http/api-key.js'
+import { operatorAccess } from '../http/api-key.js'
 import { sendError, sendStorageFailure } from '../http/errors.js'
-import { refuseNotReady } from '../http/readiness.js'
 import type { Runtime } from '../runtime.js'
 
 const MAX_ENTRIES = 1000
@@ -28,9 +26,7 @@ const listSchema = {
 } as const
 
 export function idMapRoutes(config: Config, runtime: Runtime, idMap: IdMapping) {
-  const keyMatches = createApiKeyCheck(config.MANUAL_API_KEYS)
-  const allowlist =
-    config.MANUAL_ALLOW_IPS.length > 0 ? createIpAllowlist(config.MANUAL_ALLOW_IPS) : undefined
+  const access = operatorAccess(config, runtime)
   return async (scope: FastifyInstance) => {
     scope.get('/api/v1/id-map/unmapped', async () => idMap.unmapped())
 
@@ -54,15 +50,7 @@ export function idMapRoutes(config: Config, runtime: Runtime, idMap: IdMapping) 
         schema: { body: putSchema },
         bodyLimit: config.MAX_BODY_BYTES,
         config: { rateLimit: { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS } },
-        // As manual entry: refused before the body is read — not migrated, address, then key.
-        preParsing: async (request, reply, payload) => {
-          if (!runtime.storage.migrated) return refuseNotReady(reply)
-          if (allowlist && !allowlist.allows(request.ip))
-            return sendError(reply, 403, 'forbidden_ip', 'this address may not call this route')
-          if (!keyMatches(request.headers[API_KEY_HEADER] as string | undefined))
-            return sendError(reply, 401, 'invalid_api_key', `missing or unknown ${API_KEY_HEADER}`)
-          return payload
-        },
+        preParsing: access,
       },
       async (request, reply) => {
         try {

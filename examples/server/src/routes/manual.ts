@@ -2,12 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import { type MatchEvent, ProviderPayloadError } from 'matchfeed'
 import { parseCustomEvents } from 'matchfeed/custom'
-import { createIpAllowlist } from 'matchfeed/webhooks'
 import type { Config } from '../config.js'
 import { withDeadline } from '../deadline.js'
-import { API_KEY_HEADER, createApiKeyCheck } from '../http/api-key.js'
+import { operatorAccess } from '../http/api-key.js'
 import { sendError, sendStorageFailure } from '../http/errors.js'
-import { refuseNotReady } from '../http/readiness.js'
 import type { Runtime } from '../runtime.js'
 
 export const MANUAL_PROVIDER = 'manual'
@@ -49,9 +47,7 @@ async function firstStale(runtime: Runtime, events: MatchEvent[]) {
 }
 
 export function manualRoutes(config: Config, runtime: Runtime) {
-  const keyMatches = createApiKeyCheck(config.MANUAL_API_KEYS)
-  const allowlist =
-    config.MANUAL_ALLOW_IPS.length > 0 ? createIpAllowlist(config.MANUAL_ALLOW_IPS) : undefined
+  const access = operatorAccess(config, runtime)
   return async (scope: FastifyInstance) => {
     scope.post<{ Params: { id: string } }>(
       '/api/v1/matches/:id/events',
@@ -59,15 +55,7 @@ export function manualRoutes(config: Config, runtime: Runtime) {
         schema: { params: paramsSchema },
         bodyLimit: config.MAX_BODY_BYTES,
         config: { rateLimit: { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS } },
-        // Refused before the body is read (after the rate limit, which runs on onRequest): address, then key.
-        preParsing: async (request, reply, payload) => {
-          if (!runtime.storage.migrated) return refuseNotReady(reply)
-          if (allowlist && !allowlist.allows(request.ip))
-            return sendError(reply, 403, 'forbidden_ip', 'this address may not call this route')
-          if (!keyMatches(request.headers[API_KEY_HEADER] as string | undefined))
-            return sendError(reply, 401, 'invalid_api_key', `missing or unknown ${API_KEY_HEADER}`)
-          return payload
-        },
+        preParsing: access,
       },
       async (request, reply) => {
         const events = parseCustomEvents(withMatchId(request.body, request.params.id), {

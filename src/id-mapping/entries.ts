@@ -60,14 +60,14 @@ export function idProblem(kind: IdKind, id: unknown): string | undefined {
 /** The keys, checked (a provider name, a kind, an id as events hold it); throws InvalidIdMapEntryError. */
 export function checkIdMapKeys(keys: unknown): IdMapKey[] {
   if (!Array.isArray(keys)) throw new InvalidIdMapEntryError('(entries)', 'must be an array')
-  return keys.map((key, i) => checkKey(key, `[${i}]`))
+  return keys.map((key, i) => checkIdMapKey(key, `[${i}]`))
 }
 
 /** The entries, checked like keys, with an `internalId` an event can hold; throws InvalidIdMapEntryError. */
 export function checkIdMapEntries(entries: unknown): IdMapEntry[] {
   if (!Array.isArray(entries)) throw new InvalidIdMapEntryError('(entries)', 'must be an array')
   return entries.map((entry, i) => {
-    const key = checkKey(entry, `[${i}]`)
+    const key = checkIdMapKey(entry, `[${i}]`)
     const internalId = (entry as Record<string, unknown>).internalId
     const problem = idProblem(key.kind, internalId)
     if (problem !== undefined) throw new InvalidIdMapEntryError(`[${i}].internalId`, problem)
@@ -82,13 +82,16 @@ export function checkKind(kind: unknown, field = 'kind'): IdKind {
   return kind as IdKind
 }
 
+/** Whether `provider` is a provider name as events carry it. */
+export function isProviderName(provider: unknown): provider is string {
+  return (
+    typeof provider === 'string' && provider.length <= PROVIDER_NAME_MAX_LENGTH && PROVIDER.test(provider)
+  )
+}
+
 /** Checks a provider name given as a filter. */
 export function checkProvider(provider: unknown, field = 'provider'): string {
-  if (
-    typeof provider !== 'string' ||
-    !PROVIDER.test(provider) ||
-    provider.length > PROVIDER_NAME_MAX_LENGTH
-  ) {
+  if (!isProviderName(provider)) {
     throw new InvalidIdMapEntryError(
       field,
       `must be a provider name: lower-case letters, digits, ".", "_" or "-", at most ${PROVIDER_NAME_MAX_LENGTH} characters`,
@@ -97,7 +100,8 @@ export function checkProvider(provider: unknown, field = 'provider'): string {
   return provider
 }
 
-function checkKey(value: unknown, at: string): IdMapKey {
+/** One key, checked; the error names its fields under `at` (`after.externalId`). */
+export function checkIdMapKey(value: unknown, at: string): IdMapKey {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InvalidIdMapEntryError(at, 'must be an object')
   const { provider, kind, externalId } = value as Record<string, unknown>

@@ -12,6 +12,7 @@ import {
   IdMappingError,
   InvalidIdMapEntryError,
   idProblem,
+  isProviderName,
   keyOf,
 } from './entries.js'
 import { checkFilter, type IdMapFilter, type IdMapStore } from './store.js'
@@ -76,6 +77,8 @@ const RECENT_UNMAPPED = 1_000
 interface Cached {
   id: string | undefined
   at: number
+  /** When it was written, from `stamps`: a lookup begun earlier never overwrites it. */
+  stamp: number
 }
 interface Counts {
   mapped: number
@@ -85,6 +88,8 @@ interface Counts {
 interface Ref extends IdMapKey {
   id: string | undefined
   uses: number
+  /** An id no event can hold (NUL, a lone surrogate, too long): never looked up, left for validation to refuse. */
+  invalid?: true
 }
 
 /**
@@ -117,6 +122,12 @@ export function idMapping(options: IdMappingOptions): IdMapping {
   const counts = new Map<string, Record<IdKind, Counts>>()
   const recent = new Map<string, UnmappedId>()
   let failures = 0
+  // Stamps of cache writes, increasing. A lookup takes one before asking the store, so an answer read before
+  // a set() or delete() of this process cannot replace what that wrote (docs: `set` is seen at once).
+  let stamps = 0
+  // The stamp of the last set() or delete(): when its entry has since left the cache (a full cache drops a
+  // generation), a lookup begun before it does not cache its answer either.
+  let lastWrite = 0
 
   function countsOf(provider: string): Record<IdKind, Counts> {
     let c = counts.get(provider)
@@ -146,6 +157,7 @@ export function idMapping(options: IdMappingOptions): IdMapping {
 
   /** Answers the ids the cache did not: the store first (one call), then the lookup hook; caches the answers. */
   async function resolveMissing(missing: Ref[], at: number) {
+    const stamp = ++stamps
     let found: IdMapEntry[]
     try {
       found = await store.get(
@@ -185,7 +197,14 @@ export function idMapping(options: IdMappingOptions): IdMapping {
     }
     for (const ref of missing) {
       const key = keyOf(ref.provider, ref.kind, ref.externalId)
-      cache.set(key, { id: ref.id, at })
+      const newer = cache.get(key)
+      if (newer !== undefined && newer.stamp > stamp) {
+        // set() or delete() ran while the store was asked: theirs is the answer, for this batch too.
+        ref.id = newer.id
+        continue
+      }
+      if (newer === undefined && lastWrite > stamp) continue // its entry may have been dropped: ask again
+      cache.set(key, { id: ref.id, at, stamp })
       if (ref.id !== undefined) recent.delete(key)
     }
   }
@@ -209,13 +228,16 @@ export function idMapping(options: IdMappingOptions): IdMapping {
         byKind[kind].set(externalId, ref)
         const cached = cache.get(keyOf(provider, kind, externalId))
         if (cached !== undefined && at - cached.at < ttl) ref.id = cached.id
+        // Only on a miss (an id once cached was valid): an id Postgres cannot take (NUL, a lone surrogate)
+        // would fail the whole store query, a retryable failure for ever, where validation names the field.
+        else if (idProblem(kind, externalId) !== undefined) ref.invalid = true
         else missing.push(ref)
       }
       return ref
     }
     for (const event of batch) {
       const e = event as Partial<MatchEvent> | null
-      if (typeof e !== 'object' || e === null || typeof e.provider !== 'string') continue
+      if (typeof e !== 'object' || e === null || !isProviderName(e.provider)) continue
       // A field already carrying the provider's id was mapped before (a replay of stored events): left as it is.
       if (e.providerMatchId === undefined && typeof e.matchId === 'string')
         refOf(e.provider, 'match', e.matchId)
@@ -244,10 +266,7 @@ export function idMapping(options: IdMappingOptions): IdMapping {
       const event = batch[i]!
       let mapped = event
       const e = event as Partial<MatchEvent> | null
-      const byKind =
-        typeof e === 'object' && e !== null && typeof e.provider === 'string'
-          ? refs.get(e.provider)
-          : undefined
+      const byKind = typeof e === 'object' && e !== null ? refs.get(e.provider as string) : undefined
       if (byKind !== undefined) {
         const matchId =
           e!.providerMatchId === undefined && typeof e!.matchId === 'string'
@@ -282,6 +301,7 @@ export function idMapping(options: IdMappingOptions): IdMapping {
       const c = countsOf(provider)
       for (const kind of ID_KINDS) {
         for (const ref of byKind[kind].values()) {
+          if (ref.invalid) continue // validation refuses its event
           if (ref.id !== undefined) {
             c[kind].mapped += ref.uses
             continue
@@ -300,8 +320,16 @@ export function idMapping(options: IdMappingOptions): IdMapping {
     return out ?? batch
   }
 
-  function forget(keys: readonly IdMapKey[]) {
-    for (const k of keys) cache.delete(keyOf(k.provider, k.kind, k.externalId))
+  /** Caches what set() or delete() wrote, stamped after the store took it (an older lookup cannot replace it). */
+  function written(entries: readonly { provider: string; kind: IdKind; externalId: string; id?: string }[]) {
+    const at = now()
+    const stamp = ++stamps
+    lastWrite = stamp
+    for (const e of entries) {
+      const key = keyOf(e.provider, e.kind, e.externalId)
+      cache.set(key, { id: e.id, at, stamp })
+      if (e.id !== undefined) recent.delete(key)
+    }
   }
 
   return {
@@ -311,17 +339,13 @@ export function idMapping(options: IdMappingOptions): IdMapping {
     async set(list) {
       const entries = checkIdMapEntries(list)
       await store.set(entries)
-      const at = now()
-      for (const e of entries) {
-        const key = keyOf(e.provider, e.kind, e.externalId)
-        cache.set(key, { id: e.internalId, at })
-        recent.delete(key)
-      }
+      written(entries.map((e) => ({ ...e, id: e.internalId })))
     },
     async delete(list) {
       const keys = checkIdMapKeys(list)
       await store.delete(keys)
-      forget(keys)
+      // A "no mapping" entry, not a removed key: a lookup in flight must not bring the deleted id back.
+      written(keys)
     },
     list(filter) {
       checkFilter(filter)

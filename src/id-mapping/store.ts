@@ -3,6 +3,7 @@ import { ident, postgresError, type Queryable } from '../sinks/postgres/db.js'
 import { ID_MAP_TABLE } from '../sinks/postgres/migrate.js'
 import {
   checkIdMapEntries,
+  checkIdMapKey,
   checkIdMapKeys,
   checkKind,
   checkProvider,
@@ -13,12 +14,14 @@ import {
 } from './entries.js'
 
 /**
- * Which entries `list` returns: one provider, one kind, at most `limit` (default 1,000), in key order
- * (provider, kind, external id; by character code).
+ * Which entries `list` returns: one provider, one kind, those after a key (the last of the previous page), at
+ * most `limit` (default 1,000), in key order (provider, kind, external id; by character code).
  */
 export interface IdMapFilter {
   provider?: string
   kind?: IdKind
+  /** Only the entries after this key in key order: the last entry of the previous page. */
+  after?: IdMapKey
   limit?: number
 }
 
@@ -42,6 +45,7 @@ export function checkFilter(filter: IdMapFilter = {}) {
   return {
     provider: filter.provider === undefined ? undefined : checkProvider(filter.provider),
     kind: filter.kind === undefined ? undefined : checkKind(filter.kind),
+    after: filter.after === undefined ? undefined : checkIdMapKey(filter.after, 'after'),
     limit,
   }
 }
@@ -91,11 +95,14 @@ export function memoryIdMapStore(entries: readonly IdMapEntry[] = []): IdMapStor
       for (const k of checkIdMapKeys(keys)) map.delete(keyOf(k.provider, k.kind, k.externalId))
     },
     async list(filter) {
-      const { provider, kind, limit } = checkFilter(filter)
+      const { provider, kind, after, limit } = checkFilter(filter)
+      const start = after === undefined ? undefined : { ...after, internalId: '' }
       return [...map.values()]
         .filter(
           (e) =>
-            (provider === undefined || e.provider === provider) && (kind === undefined || e.kind === kind),
+            (provider === undefined || e.provider === provider) &&
+            (kind === undefined || e.kind === kind) &&
+            (start === undefined || byKey(e, start) > 0),
         )
         .sort(byKey)
         .slice(0, limit)
@@ -174,12 +181,21 @@ export function postgresIdMapStore(options: PostgresIdMapStoreOptions): IdMapSto
       )
     },
     async list(filter) {
-      const { provider, kind, limit } = checkFilter(filter)
+      const { provider, kind, after, limit } = checkFilter(filter)
+      // Only the conditions given, so the plan is the primary key's index scan (the columns are COLLATE "C").
+      const values: unknown[] = [limit]
+      const where: string[] = []
+      if (provider !== undefined) where.push(`provider = $${values.push(provider)}`)
+      if (kind !== undefined) where.push(`kind = $${values.push(kind)}`)
+      if (after !== undefined)
+        where.push(
+          `(provider, kind, external_id) > ($${values.push(after.provider)}, $${values.push(after.kind)}, $${values.push(after.externalId)})`,
+        )
       const rows = await query(
         'list',
-        `SELECT ${COLUMNS} FROM ${table} WHERE ($1::text IS NULL OR provider = $1) AND ($2::text IS NULL OR kind = $2)
-         ORDER BY provider COLLATE "C", kind COLLATE "C", external_id COLLATE "C" LIMIT $3`,
-        [provider ?? null, kind ?? null, limit],
+        `SELECT ${COLUMNS} FROM ${table} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY provider, kind, external_id LIMIT $1`,
+        values,
       )
       return rows.map(toEntry)
     },

@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MatchEvent } from '../../src/event/schema.js'
 import {
   type IdMapEntry,
+  type IdMapKey,
   InvalidIdMapEntryError,
   idMapping,
+  memoryIdMapStore,
   postgresIdMapStore,
 } from '../../src/id-mapping/index.js'
 import { createPipeline } from '../../src/pipeline/index.js'
 import { parseApiFootballFixture } from '../../src/providers/api-football/index.js'
 import { migrate, postgresSink, type Queryable, readEvents } from '../../src/sinks/postgres/index.js'
+import { makeEvent } from '../helpers/events.js'
 import { connectTestDatabase, uniqueName } from '../helpers/postgres.js'
 import { parse as parseStatsBomb } from '../helpers/statsbomb.js'
 
@@ -88,6 +91,61 @@ describe('postgresIdMapStore', () => {
     )
   })
 
+  it('pages in key order by character code after a key, the same as the memory store', async () => {
+    const ids = ['b', 'B', 'a', 'é', 'Z', '10', '9', 'a:1']
+    const entries = [
+      ...ids.map((id) => entry('pager', 'team', id, `t-${id}`)),
+      entry('pager', 'match', 'm1', 'ours-m1'),
+      entry('pager', 'player', 'p1', 'ours-p1'),
+    ]
+    const byCode = [...ids].sort() // UTF-16 code units: what "C" gives for these
+    for (const store of [postgresIdMapStore({ client: pool, schema }), memoryIdMapStore()]) {
+      await store.set(entries)
+      const pages: string[][] = []
+      let after: IdMapKey | undefined
+      for (;;) {
+        const page = await store.list({ provider: 'pager', limit: 3, ...(after && { after }) })
+        if (page.length === 0) break
+        pages.push(page.map((e) => `${e.kind}/${e.externalId}`))
+        after = page.at(-1)
+      }
+      expect(pages.flat()).toEqual(['match/m1', 'player/p1', ...byCode.map((id) => `team/${id}`)])
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 3, 1])
+      // Within one kind.
+      expect(
+        (await store.list({ kind: 'team', after: { provider: 'pager', kind: 'team', externalId: 'a' } })).map(
+          (e) => e.externalId,
+        ),
+      ).toEqual(byCode.slice(byCode.indexOf('a') + 1))
+    }
+  })
+
+  it('reads a page from the primary key index, not a sort of the table', async () => {
+    const client = await pool.connect()
+    try {
+      await client.query('SET enable_sort = off') // a plan that must sort then shows it (disabled, but there)
+      const plans: string[] = []
+      const explaining: Queryable = {
+        query: async (text, values) => {
+          const { rows } = await client.query(`EXPLAIN ${text}`, values as unknown[])
+          plans.push(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'))
+          return { rows: [] }
+        },
+      }
+      const store = postgresIdMapStore({ client: explaining, schema })
+      await store.list({ limit: 10 })
+      await store.list({ provider: 'pager', kind: 'team', limit: 10 })
+      await store.list({ after: { provider: 'pager', kind: 'team', externalId: 'a' }, limit: 10 })
+      for (const plan of plans) {
+        expect(plan).toContain('Index Scan using matchfeed_id_map_pkey')
+        expect(plan).not.toContain('Sort')
+      }
+    } finally {
+      await client.query('RESET enable_sort')
+      client.release()
+    }
+  })
+
   it('fails with a retryable PostgresError while the database is unreachable', async () => {
     const away = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/test', max: 1 })
     away.on('error', () => {})
@@ -95,6 +153,39 @@ describe('postgresIdMapStore', () => {
     const error = await store.get([{ provider: 'opta', kind: 'match', externalId: 'g1' }]).catch((e) => e)
     expect(error).toMatchObject({ code: 'postgres_error', retryable: true, sink: 'id-map' })
     await away.end()
+  })
+})
+
+describe('idMapping on Postgres: ids the table cannot take', () => {
+  it('refuses an event whose id holds a NUL or a lone surrogate as invalid (the field named), not as a store failure', async () => {
+    const store = postgresIdMapStore({ client: pool, schema })
+    await store.set([entry('custom', 'match', 'nul-1', 'ours-nul')])
+    // Postgres refuses text with NUL (22P05) or a lone surrogate: asked for one, the whole lookup would fail,
+    // a retryable IdMappingError a poller would retry for ever.
+    const raw = await store
+      .get([{ provider: 'custom', kind: 'match', externalId: 'a\u0000b' }])
+      .catch((e) => e)
+    expect(raw).toMatchObject({ code: 'postgres_error' })
+    const sink = postgresSink({ client: pool, schema })
+    const pipeline = createPipeline({ sinks: [sink], transforms: [idMapping({ store })] })
+    await pipeline.start()
+    const nul = makeEvent({ matchId: 'nul-\u00001', providerEventId: 'e1' })
+    const surrogate = makeEvent({ matchId: 'nul-1', providerEventId: 'e2', team: { id: 't\ud800' } })
+    for (const [bad, field] of [
+      [nul, 'matchId'],
+      [surrogate, 'team.id'],
+    ] as const) {
+      const error = await pipeline
+        .emit([makeEvent({ matchId: 'nul-1', providerEventId: 'e0' }), bad], 'custom')
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'invalid_event', index: 1, field, retryable: false })
+    }
+    // The valid ids around them are still mapped.
+    await pipeline.emit([makeEvent({ matchId: 'nul-1', providerEventId: 'e0' })], 'custom')
+    await pipeline.stop()
+    expect((await readEvents(pool, { schema, matchId: 'ours-nul' })).map((e) => e.id)).toEqual([
+      'custom:nul-1:e0',
+    ])
   })
 })
 

@@ -150,6 +150,116 @@ describe('idMapping', () => {
     expect((await mapping.transform([afEvent(5)]))[0]!.matchId).toBe('900001')
   })
 
+  it('keeps what set() and delete() wrote over an answer the store read before them', async () => {
+    // A store whose next get, once held, reads its answer and then waits to be released.
+    const inner = memoryIdMapStore(ENTRIES)
+    let gate: Promise<void> | undefined
+    let reading: () => void = () => {}
+    const read = () =>
+      new Promise<void>((resolve) => {
+        reading = resolve
+      })
+    const store: IdMapStore = {
+      ...inner,
+      async get(keys) {
+        const answer = await inner.get(keys)
+        const held = gate
+        gate = undefined
+        reading()
+        await held
+        return answer
+      },
+    }
+    const hold = () => {
+      let release: () => void = () => {}
+      gate = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      return release
+    }
+
+    const mapping = idMapping({ store })
+    let release = hold()
+    let answered = read()
+    const inFlight = mapping.transform([afEvent(1)])
+    await answered // the store has read 'our-match-1'
+    await mapping.set([{ ...ENTRIES[0]!, internalId: 'our-match-2' }])
+    release()
+    // Still being looked up when set() returned: this batch and every later one get the new id.
+    expect((await inFlight)[0]!.matchId).toBe('our-match-2')
+    expect((await mapping.transform([afEvent(2)]))[0]!.matchId).toBe('our-match-2')
+
+    // The same for delete(): the answer read before it does not bring the mapping back.
+    const other = idMapping({ store })
+    release = hold()
+    answered = read()
+    const inFlight2 = other.transform([afEvent(3)])
+    await answered
+    await other.delete([ENTRIES[1]!])
+    release()
+    expect((await inFlight2)[0]!.team?.id).toBe('546')
+    expect((await other.transform([afEvent(4)]))[0]!.team?.id).toBe('546')
+
+    // Nor when what set() wrote has already left a full cache: the old answer is not cached in its place.
+    const small = idMapping({ store, cacheSize: 8 }) // two generations of 4
+    release = hold()
+    answered = read()
+    const inFlight3 = small.transform([afEvent(5)])
+    await answered
+    await small.set([{ ...ENTRIES[0]!, internalId: 'our-match-3' }])
+    await small.set(Array.from({ length: 8 }, (_, i) => ({ ...ENTRIES[2]!, externalId: `x${i}` }))) // drops it
+    release()
+    await inFlight3
+    expect((await small.transform([afEvent(6)]))[0]!.matchId).toBe('our-match-3')
+  })
+
+  it('never looks up an id no event can hold (NUL, lone surrogate), leaving validation to name it', async () => {
+    const store = countingStore()
+    const asked: string[] = []
+    const looked: string[][] = []
+    const mapping = idMapping({
+      store: {
+        ...store,
+        get: (keys) => {
+          looked.push(keys.map((k) => `${k.kind}/${k.externalId}`))
+          return store.get(keys)
+        },
+      },
+      lookup: (_p, kind, externalId) => {
+        asked.push(`${kind}/${externalId}`)
+        return undefined
+      },
+    })
+    const bad = afEvent(1, {
+      matchId: '9000\u000001',
+      id: 'api-football:9000\u000001:e1',
+      team: { id: '\ud800', name: 'Getafe', side: 'home' },
+    })
+    const [out] = await mapping.transform([bad])
+    // The bad ids stay as they came, for validation; the good ones of the same batch are mapped.
+    expect([out!.matchId, out!.providerMatchId, out!.team, out!.player?.id]).toEqual([
+      '9000\u000001',
+      undefined,
+      bad.team,
+      'p-47',
+    ])
+    expect(looked).toEqual([['player/47', 'player/99']])
+    expect(asked).toEqual(['player/99'])
+    // Not counted as unmapped ids either: their events are refused.
+    expect(mapping.unmapped().recent.map((u) => u.externalId)).toEqual(['99'])
+
+    const pipeline = createPipeline({ sinks: [memorySink()], transforms: [mapping] })
+    await pipeline.start()
+    const error = await pipeline.emit([afEvent(2), bad], 'af').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'invalid_event', index: 1, field: 'matchId', retryable: false })
+    const surrogate = afEvent(3, { team: { id: '\ud800', name: 'Getafe', side: 'home' } })
+    expect(await pipeline.emit([surrogate], 'af').catch((e: unknown) => e)).toMatchObject({
+      code: 'invalid_event',
+      field: 'team.id',
+    })
+    await pipeline.stop()
+  })
+
   it('asks the lookup hook for what the store lacks, and caches its answers', async () => {
     const asked: string[] = []
     const mapping = idMapping({

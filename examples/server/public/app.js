@@ -9,13 +9,16 @@ const ON_PITCH = 14
 const LIST_POLL_MS = 5000
 const HEALTH_POLL_MS = 3000
 
-const params = new URLSearchParams(location.search)
-const token = params.get('token') ?? undefined
+// LIVE_TOKEN rides in the fragment (#token=…): browsers never send it, so no request line or log holds it.
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined
 const app = document.getElementById('app')
 const connection = document.getElementById('connection')
 
 const route = /^\/matches\/([^/]+)\/?$/.exec(location.pathname)
 const matchId = route ? decodeSafely(route[1]) : undefined
+// index.html's brand link keeps the token too; a token typed into the fragment loads nothing: start again.
+document.querySelector('a.brand')?.setAttribute('href', link('/'))
+addEventListener('hashchange', () => location.reload())
 if (matchId !== undefined) matchView(matchId)
 else listView()
 
@@ -52,9 +55,9 @@ function fill(el, attrs, children) {
   return el
 }
 
-/** Keeps ?token= on the page's own links. */
+/** Keeps #token= on the page's own links. */
 function link(path) {
-  return token === undefined ? path : `${path}?token=${encodeURIComponent(token)}`
+  return token === undefined ? path : `${path}#token=${encodeURIComponent(token)}`
 }
 
 async function getJson(path) {
@@ -191,25 +194,26 @@ function matchView(matchId) {
   // A snapshot holds the visible events only: the withdrawn ones (a goal VAR cancelled) come from storage,
   // kept unless the live state already has a newer version of them.
   async function withdrawn(generation) {
-    let afterSeq
+    const query = new URLSearchParams({ limit: '1000' })
     for (let page = 0; page < 50; page++) {
-      const query = new URLSearchParams({ limit: '1000' })
-      if (afterSeq !== undefined) query.set('afterSeq', String(afterSeq))
       const body = await getJson(`/api/v1/matches/${encodeURIComponent(matchId)}/events?${query}`)
       if (generation !== snapshots) return
       for (const event of body.events) if (event.deleted) put(event)
       if (body.nextAfterSeq === null) break
-      afterSeq = body.nextAfterSeq
+      // After the last one read, by seq and id: events may share a seq.
+      query.set('afterSeq', String(body.nextAfterSeq))
+      query.set('afterId', body.nextAfterId)
     }
     render()
   }
 
+  let refused = false
   connectLive({
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live`,
     token,
     matches: [matchId],
     onStatus: (status) => {
-      setConnection(status)
+      if (!refused) setConnection(status) // the client's `closed` after a refusal says less
       app.dataset.live = status
     },
     onSnapshot: (_id, list) => {
@@ -225,7 +229,9 @@ function matchView(matchId) {
       render()
     },
     onError: (error) => {
-      if (error.code === 'unauthorized') setConnection('refused: add ?token=')
+      if (error.code !== 'unauthorized') return
+      refused = true
+      setConnection('refused: add #token=')
     },
   })
 

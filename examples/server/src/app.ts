@@ -1,12 +1,12 @@
 // build(config): the whole server as a Fastify instance, not listening (tests use inject; main.ts listens).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { StopReport } from 'matchfeed'
-import pino from 'pino'
 import type { Config } from './config.js'
 import { installErrorHandler } from './http/errors.js'
 import { installMetrics } from './http/metrics.js'
 import { installRateLimit } from './http/rate-limit.js'
 import { mountLive } from './live.js'
+import { createLogger } from './logger.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { idMapRoutes } from './routes/id-map.js'
@@ -20,7 +20,7 @@ import { createRuntime, type Runtime } from './runtime.js'
 declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime
-    /** Set once the app closed: what the pipeline could not write before the deadline. */
+    /** Set once the app closed (MATCHFEED_MODE=server): what the pipeline could not write before the deadline. */
     stopReport: StopReport | undefined
   }
 }
@@ -30,13 +30,7 @@ export interface BuildOptions {
 }
 
 export async function build(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const logger: FastifyBaseLogger =
-    options.logger ??
-    pino({
-      level: config.LOG_LEVEL,
-      // Whatever carries a credential is never written out.
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-signature"]'],
-    })
+  const logger: FastifyBaseLogger = options.logger ?? createLogger(config)
   const runtime = await createRuntime(config, logger)
   const app = Fastify({
     loggerInstance: logger,

@@ -129,7 +129,7 @@ function kinesisProblems(env: Record<string, string>): string[] {
   // Workers store into the database and receivers read what they stored there: both need it.
   if ((worker || env.KINESIS_STREAM) && !env.DATABASE_URL)
     problems.push(
-      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+      'DATABASE_URL: required with KINESIS_STREAM or MATCHFEED_MODE=worker (the workers store into it)',
     )
   if (!worker) return problems
   for (const name of SOURCE_VARIABLES)

@@ -6,9 +6,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { FastifyBaseLogger as Logger } from 'fastify'
 import { createKinesisConsumer, type KinesisConsumer, postgresLeaseStore } from 'matchfeed/sinks/kinesis'
 import { type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
+import { openBackends, outboxRelay } from './backends.js'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
-import { openBackends, outboxRelay } from './runtime.js'
 import type { Storage } from './storage.js'
 
 /** The workers' consumer group: their leases and checkpoints in `matchfeed_kinesis_leases`. */
@@ -16,16 +16,23 @@ export const LEASE_GROUP = 'matchfeed-server'
 
 /** Stream states that take puts and reads (UPDATING: a reshard in progress). */
 const USABLE = new Set(['ACTIVE', 'UPDATING'])
+/** How long one DescribeStreamSummary may take, and how long its answer is reused. */
+const PROBE_TIMEOUT_MS = 2000
+const PROBE_REUSE_MS = 5000
 
 export interface KinesisLink {
   readonly stream: string
   readonly client: KinesisClient
-  /** Resolves when the stream is described as usable within `timeoutMs`. */
-  ping(timeoutMs: number): Promise<void>
+  /**
+   * Whether the stream is described as usable: undefined, else the error's name or code (its message is
+   * logged, never answered). One DescribeStreamSummary at a time, its answer reused for 5 s: AWS allows 20 a
+   * second per account, and every viewer of the public match page polls the health route.
+   */
+  probe(): Promise<string | undefined>
   close(): void
 }
 
-export function openKinesis(config: Config): KinesisLink {
+export function openKinesis(config: Config, log: Logger): KinesisLink {
   const stream = config.KINESIS_STREAM!
   const client = new KinesisClient({
     region: config.KINESIS_REGION,
@@ -37,29 +44,45 @@ export function openKinesis(config: Config): KinesisLink {
     // The sink and the consumer count every attempt in budgets of their own.
     maxAttempts: 1,
   })
+  const describe = async (): Promise<string | undefined> => {
+    try {
+      const { StreamDescriptionSummary: summary } = await client.send(
+        new DescribeStreamSummaryCommand({ StreamName: stream }),
+        { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) },
+      )
+      const status = summary?.StreamStatus ?? 'unknown'
+      if (USABLE.has(status)) return undefined
+      log.warn({ stream, status }, 'kinesis stream not usable')
+      return `stream ${status}`
+    } catch (error) {
+      log.warn({ err: error, stream }, 'kinesis stream not reachable')
+      return errorName(error)
+    }
+  }
+  let last: { at: number; answer: Promise<string | undefined> } | undefined
   return {
     stream,
     client,
-    async ping(timeoutMs) {
-      const { StreamDescriptionSummary: summary } = await client.send(
-        new DescribeStreamSummaryCommand({ StreamName: stream }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      )
-      const status = summary?.StreamStatus ?? 'unknown'
-      if (!USABLE.has(status)) throw new Error(`stream ${stream} is ${status}`)
+    probe() {
+      // Reused while in flight, and for PROBE_REUSE_MS once settled.
+      if (last === undefined || (last.at > 0 && Date.now() - last.at > PROBE_REUSE_MS)) {
+        const current = { at: 0, answer: describe() }
+        void current.answer.then(() => {
+          current.at = Date.now()
+        })
+        last = current
+      }
+      return last.answer
     },
     close: () => client.destroy(),
   }
 }
 
-/** What a reachability check found: undefined when it answered, else why not. */
-export async function kinesisError(link: KinesisLink, timeoutMs: number): Promise<string | undefined> {
-  try {
-    await link.ping(timeoutMs)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
+/** An AWS exception's name, else a socket's code (`ECONNREFUSED`), else the class's name. */
+function errorName(error: unknown): string {
+  const e = error as { name?: unknown; code?: unknown }
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code
+  return typeof e?.name === 'string' ? e.name : 'Error'
 }
 
 export interface Worker {
@@ -86,7 +109,7 @@ export async function createWorker(config: Config, log: Logger): Promise<Worker>
   const backends = await openBackends(config, log)
   const { storage, redis, abort, migrated } = backends
   const relay = redis ? outboxRelay(storage, redis, log) : undefined
-  const kinesis = openKinesis(config)
+  const kinesis = openKinesis(config, log)
   const consumer = createKinesisConsumer({
     client: kinesis.client,
     streamName: kinesis.stream,
@@ -101,6 +124,8 @@ export async function createWorker(config: Config, log: Logger): Promise<Worker>
     if (abort.signal.aborted) return
     relay?.start()
     await consumer.start()
+    // A stop that gave up waiting for this start has closed the storage already: the consumer stops here.
+    if (abort.signal.aborted) return consumer.stop()
     started = true
   })
   ready.catch((error) => {
@@ -118,8 +143,12 @@ export async function createWorker(config: Config, log: Logger): Promise<Worker>
     },
     async stop(deadlineMs) {
       abort.abort()
+      // A consumer still starting looks idle to its stop: it is stopped once its start returned.
       const clean = await withDeadline(
-        consumer.stop().then(() => true),
+        ready
+          .catch(() => {})
+          .then(() => consumer.stop())
+          .then(() => true),
         deadlineMs,
         () => false,
       )

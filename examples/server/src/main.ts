@@ -1,13 +1,13 @@
 // `npm start`: read the environment, build the server, listen, start the simulated match if asked, and
 // stop gracefully on SIGTERM / SIGINT with an exit code that says whether anything was left undelivered.
-import pino from 'pino'
 import { build } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { createLogger } from './logger.js'
 import { startReplayFile } from './replay-file.js'
 import { runSimulatedMatch } from './simulator.js'
 import { buildWorker } from './worker.js'
 
-const bootLog = pino({ level: 'info' })
+const bootLog = createLogger({ LOG_LEVEL: 'info' })
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>
@@ -49,6 +49,14 @@ async function main(): Promise<number> {
     const undrained = Object.values(app.stopReport?.undrained ?? {}).reduce((a, b) => a + b, 0)
     if (undrained > 0) {
       app.log.error({ undrained: app.stopReport?.undrained }, 'events not written before the deadline')
+      exitCode = 1
+    }
+    if (app.stopOverran) {
+      // Nothing is lost: what was not checkpointed is read again.
+      app.log.error(
+        { stream: config.KINESIS_STREAM },
+        "the worker's stop overran its deadline: its shards are read again from their checkpoints by their next owner",
+      )
       exitCode = 1
     }
     process.exit(exitCode)

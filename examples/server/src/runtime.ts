@@ -11,16 +11,16 @@ import {
 import { type IdMapping, idMapping, postgresIdMapStore } from 'matchfeed/id-mapping'
 import type { LiveStore } from 'matchfeed/live'
 import { kinesisSink } from 'matchfeed/sinks/kinesis'
-import { createOutboxRelay, type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
-import { redisPubSubSink, redisStreamsSink } from 'matchfeed/sinks/redis'
+import { type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
 import { createMemorySeenIdStore, type SeenIdStore } from 'matchfeed/webhooks'
+import { openBackends, outboxRelay, STOP_GRACE_MS } from './backends.js'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
 import { type KinesisLink, openKinesis } from './kinesis.js'
 import { liveStore } from './live.js'
 import { providerSources } from './provider-sources.js'
-import { connectRedis, type RedisClient, redisSeenIdStore } from './redis.js'
-import { openStorage, type Storage } from './storage.js'
+import { type RedisClient, redisSeenIdStore } from './redis.js'
+import type { Storage } from './storage.js'
 
 export interface Runtime {
   readonly storage: Storage
@@ -42,42 +42,10 @@ export interface Runtime {
   stop(deadlineMs: number): Promise<StopReport>
 }
 
-/**
- * What both modes open first: storage, its migrations retried in the background until the database answers
- * (stopped by `abort`), and Redis when configured. `close` stops the relay and closes them, each within a grace
- * period (a database that stopped answering does not hold the shutdown).
- */
-export async function openBackends(config: Config, log: Logger) {
-  const storage = openStorage(config)
-  const abort = new AbortController()
-  const migrated = storage.migrate(abort.signal, (error) =>
-    log.warn({ err: error }, 'database not reachable yet, migrations retried'),
-  )
-  const redis = config.REDIS_URL
-    ? await connectRedis(config.REDIS_URL, (error) => log.warn({ err: error }, 'redis'))
-    : undefined
-  return {
-    storage,
-    redis,
-    abort,
-    migrated,
-    async close(relay: OutboxRelay | undefined, before: () => Promise<void> = async () => {}) {
-      await withDeadline(relay?.stop() ?? Promise.resolve(), STOP_GRACE_MS, () => undefined)
-      await before().catch(() => {})
-      await redis?.close().catch(() => {})
-      await withDeadline(
-        storage.close().catch(() => {}),
-        STOP_GRACE_MS,
-        () => undefined,
-      )
-    },
-  }
-}
-
 export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
   const backends = await openBackends(config, log)
   const { storage, redis, abort, migrated } = backends
-  const kinesis = config.KINESIS_STREAM ? openKinesis(config) : undefined
+  const kinesis = config.KINESIS_STREAM ? openKinesis(config, log) : undefined
   // With Redis, Postgres is the only sink the sender waits for: the outbox, written in the same statement,
   // carries every stored version on to Redis (never save-then-publish, which loses events in a crash).
   // With Kinesis the stream takes Postgres's place: a sender is answered once Kinesis took the put, and the
@@ -137,17 +105,6 @@ export async function createRuntime(config: Config, log: Logger): Promise<Runtim
       return report
     },
   }
-}
-
-const STOP_GRACE_MS = 2000
-
-/** Carries the outbox's rows on to Redis Streams and Pub/Sub, marking each done once Redis took it. */
-export function outboxRelay(storage: Storage, redis: RedisClient, log: Logger): OutboxRelay {
-  return createOutboxRelay({
-    client: storage.client,
-    sinks: [redisStreamsSink({ client: redis }), redisPubSubSink({ client: redis })],
-    onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retried'),
-  })
 }
 
 /**

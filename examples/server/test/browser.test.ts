@@ -249,6 +249,41 @@ describe('the live match page', () => {
     }
   }, 90_000)
 
+  it('with LIVE_TOKEN: the token in the fragment stays on the links, reaches the hub, and no log line holds it', async () => {
+    const token = `page-token-${run}-0123456789`
+    const server = await serve({ LIVE_TOKEN: token, LOG_LEVEL: 'info' })
+    const m = `t${run}`
+    await post(server.base, item(m, 'ko', 'kick_off', 0, home))
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    try {
+      // Without it the hub refuses the page, which says how to give it.
+      const bare = await openPage(context, `${server.base}/matches/${m}`)
+      await bare.page.locator('#connection[data-status^="refused"]').waitFor({ timeout: 10_000 })
+      expect(await bare.page.locator('#connection').textContent()).toBe('refused: add #token=')
+
+      // With it: the list's links, the brand and the way back keep it; the match page follows live.
+      const fragment = `#token=${token}`
+      const { page, problems } = await openPage(context, `${server.base}/${fragment}`)
+      expect(await page.locator('a.brand').getAttribute('href')).toBe(`/${fragment}`)
+      await page.locator(`#matches [data-match-id="${m}"] a`).click({ timeout: 10_000 })
+      await page.waitForURL(`${server.base}/matches/${m}${fragment}`)
+      await page.locator('#connection[data-status="open"]').waitFor({ timeout: 10_000 })
+      await entry(page, `custom:${m}:ko`).waitFor({ timeout: 10_000 })
+      await page.locator('.crumbs a').click()
+      await page.waitForURL(`${server.base}/${fragment}`)
+      await page.locator('a.brand').click()
+      await page.waitForURL(`${server.base}/${fragment}`)
+      await page.locator(`#matches [data-match-id="${m}"] a`).click({ timeout: 10_000 })
+      await page.locator('#connection[data-status="open"]').waitFor({ timeout: 10_000 })
+      expect(problems).toEqual([])
+    } finally {
+      await context.close()
+    }
+    // Every request was logged (info), the page's included; the token is in none.
+    expect(server.output()).toContain(`"url":"/matches/${m}"`)
+    expect(server.output()).not.toContain(token)
+  }, 90_000)
+
   it('follows the simulated match; the README’s screenshot is taken of it', async () => {
     const server = await serve({ SIMULATE: 'true', SIMULATE_SPEED: '200' })
     const m = '1000001'

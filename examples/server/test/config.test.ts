@@ -66,7 +66,7 @@ describe('loadConfig', () => {
       }),
     ).toEqual([
       'KINESIS_STREAM: required with MATCHFEED_MODE=worker (the stream it consumes)',
-      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+      'DATABASE_URL: required with KINESIS_STREAM or MATCHFEED_MODE=worker (the workers store into it)',
       'SIMULATE: a worker takes no sources; set it on the receivers (MATCHFEED_MODE=server)',
       'API_FOOTBALL_KEY: a worker takes no sources; set it on the receivers (MATCHFEED_MODE=server)',
     ])
@@ -82,7 +82,7 @@ describe('loadConfig', () => {
   it('Kinesis: receivers need the database; the endpoint needs the stream; the region defaults from AWS_REGION', () => {
     expect(problemsOf({ KINESIS_STREAM: 'events', KINESIS_ENDPOINT: 'ftp://kinesis' })).toEqual([
       expect.stringMatching(/^KINESIS_ENDPOINT: /),
-      'DATABASE_URL: required with KINESIS_STREAM and MATCHFEED_MODE=worker (the workers store into it)',
+      'DATABASE_URL: required with KINESIS_STREAM or MATCHFEED_MODE=worker (the workers store into it)',
     ])
     expect(problemsOf({ KINESIS_ENDPOINT: 'http://127.0.0.1:4567' })).toEqual([
       'KINESIS_STREAM: KINESIS_ENDPOINT is set; give the stream',

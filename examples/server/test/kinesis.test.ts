@@ -11,6 +11,7 @@ import { type Kinesalite, startKinesalite } from '../../../test/helpers/kinesali
 import { readStream } from '../../../test/helpers/kinesis-stream.js'
 import { REDIS_URL, requireRedis } from '../../../test/helpers/redis.js'
 import { build } from '../src/app.js'
+import { buildWorker } from '../src/worker.js'
 import {
   deleteMatchKeys,
   deliveries,
@@ -167,10 +168,14 @@ describe('receivers (MATCHFEED_MODE=server with KINESIS_STREAM)', () => {
     const ready = await app.inject('/readyz')
     expect(ready.statusCode).toBe(503)
     expect(ready.headers['retry-after']).toBe('5')
-    expect(ready.json().problems).toEqual([expect.stringMatching(/^kinesis unreachable: /)])
+    // The error's code only: the SDK's message (endpoints, addresses) goes to the log, not to the public.
+    expect(ready.json().problems).toEqual(['kinesis unreachable: ECONNREFUSED'])
     const health = await app.inject('/api/v1/feed/health')
     expect(health.statusCode).toBe(503)
-    expect(health.json()).toMatchObject({ status: 'down', kinesis: { stream, reachable: false } })
+    expect(health.json()).toMatchObject({
+      status: 'down',
+      kinesis: { stream, reachable: false, error: 'ECONNREFUSED' },
+    })
   })
 
   it('Kinesis not answering: 503 at RESPOND_WITHIN_MS, never 2xx; the same receiver acknowledges the retries once it answers', async () => {
@@ -185,7 +190,8 @@ describe('receivers (MATCHFEED_MODE=server with KINESIS_STREAM)', () => {
     })
     const matchId = `b${run}`
     const list = [0, 1, 2].map((i) => guideEvent({ match_id: matchId, event_id: `e${i}` }))
-    const outage = proxy.blackhole(6000)
+    // Long enough for the three 1 s answers and a /readyz whose probe waits 2 s, with room to spare.
+    const outage = proxy.blackhole(15_000)
     const during = []
     for (const delivery of list) {
       const res = await post(app, delivery)
@@ -211,6 +217,78 @@ describe('receivers (MATCHFEED_MODE=server with KINESIS_STREAM)', () => {
     )
     expect((await app.inject('/readyz')).statusCode).toBe(200)
   }, 60_000)
+
+  it('answers every health poll and readiness check from one DescribeStreamSummary at a time, reused for 5 s', async () => {
+    const url = await freshDatabase()
+    const stream = await freshStream(1)
+    const app = await receivers({
+      DATABASE_URL: url,
+      KINESIS_STREAM: stream,
+      KINESIS_ENDPOINT: kinesalite.endpoint,
+    })
+    let described = 0
+    app.runtime.kinesis!.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DescribeStreamSummaryCommand') described++
+        return next(args)
+      },
+      { step: 'initialize' },
+    )
+    const burst = () =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => app.inject(i % 2 ? '/readyz' : '/api/v1/feed/health')))
+    const first = await burst()
+    expect(first.map((r) => r.statusCode)).toEqual(first.map(() => 200))
+    expect((await burst()).every((r) => r.statusCode === 200)).toBe(true)
+    expect(described).toBe(1)
+    await sleep(5200)
+    expect((await burst()).every((r) => r.statusCode === 200)).toBe(true)
+    expect(described).toBe(2)
+  }, 30_000)
+})
+
+describe('a worker (buildWorker) closed while its consumer starts', () => {
+  it('stops the consumer once its start returned, before the storage closes', async () => {
+    const url = await freshDatabase()
+    const stream = await freshStream(1)
+    const app = await buildWorker(
+      testConfig({
+        MATCHFEED_MODE: 'worker',
+        DATABASE_URL: url,
+        KINESIS_STREAM: stream,
+        KINESIS_ENDPOINT: kinesalite.endpoint,
+        SHUTDOWN_DEADLINE_MS: '5000',
+      }),
+    )
+    const { consumer } = app.worker
+    cleanups.push(() => consumer.stop())
+    // The real start, held open until the close has begun: the window in which the consumer still looks idle
+    // to its own stop.
+    const start = consumer.start
+    let entered!: () => void
+    let release!: () => void
+    const inStart = new Promise<void>((resolve) => (entered = resolve))
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let started: Promise<void> | undefined
+    Object.assign(consumer, {
+      start: () => {
+        entered()
+        started = held.then(start)
+        return started
+      },
+    })
+    await inStart
+    const closed = app.close()
+    await sleep(200)
+    release()
+    await closed
+    await started
+    await sleep(300) // a consumer left running would have taken the shard's lease by now
+    expect(consumer.running).toBe(false)
+    expect(app.stopOverran).toBe(false)
+    expect(
+      await queryOnce(url, 'SELECT owner FROM matchfeed_kinesis_leases WHERE owner IS NOT NULL'),
+    ).toEqual([])
+  }, 30_000)
 })
 
 describe('workers (MATCHFEED_MODE=worker) as processes', () => {
@@ -304,4 +382,28 @@ describe('workers (MATCHFEED_MODE=worker) as processes', () => {
     )
     expect(await b.stop()).toBe(0)
   }, 120_000)
+
+  it('a stop that overruns SHUTDOWN_DEADLINE_MS exits 1 and says the shards are read again, not that events were lost', async () => {
+    const url = await freshDatabase()
+    const stream = await freshStream(1)
+    const postgres = await createChaosProxy({ host: '127.0.0.1', port: Number(new URL(url).port || 5432) })
+    cleanups.push(() => postgres.close())
+    const worker = await startWorker(
+      {
+        DATABASE_URL: postgres.url(url),
+        KINESIS_STREAM: stream,
+        KINESIS_ENDPOINT: kinesalite.endpoint,
+        SHUTDOWN_DEADLINE_MS: '500',
+      },
+      await freePort(),
+    )
+    cleanups.push(() => worker.kill9())
+    await holdsAShard(worker)
+    void postgres.blackhole(20_000) // the lease renewals and the release hang
+    expect(await worker.stop()).toBe(1)
+    expect(worker.output()).toContain(
+      "the worker's stop overran its deadline: its shards are read again from their checkpoints by their next owner",
+    )
+    expect(worker.output()).not.toContain('events not written')
+  }, 60_000)
 })

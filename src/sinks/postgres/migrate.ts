@@ -50,11 +50,12 @@ export const ID_MAP_TABLE = 'matchfeed_id_map'
 /** Versioned migrations of the id map, recorded under its own target. */
 function idMapMigrations(t: ReturnType<typeof tableNames>): string[] {
   return [
-    // 1: (provider, kind, the provider's id) → the user's id.
+    // 1: (provider, kind, the provider's id) → the user's id. The key in "C" (character code) order: `list`
+    // pages by it in the order the memory store uses, read from the primary key's index whatever the locale.
     `CREATE TABLE IF NOT EXISTS ${t.idMap} (
-      provider text NOT NULL,
-      kind text NOT NULL CHECK (kind IN ('match', 'team', 'player')),
-      external_id text NOT NULL,
+      provider text COLLATE "C" NOT NULL,
+      kind text COLLATE "C" NOT NULL CHECK (kind IN ('match', 'team', 'player')),
+      external_id text COLLATE "C" NOT NULL,
       internal_id text NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (provider, kind, external_id)

@@ -2,10 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { HistogramSnapshot } from 'matchfeed'
 import { RETRY_AFTER_SECONDS } from '../http/errors.js'
-import { kinesisError } from '../kinesis.js'
+import { answerReadiness, probeBackends, type Reachability } from '../http/readiness.js'
 import type { Runtime } from '../runtime.js'
-
-const PING_TIMEOUT_MS = 2000
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
 /** Histograms are in seconds; the health route speaks milliseconds. */
@@ -16,21 +14,13 @@ const percentilesMs = (h: HistogramSnapshot) => ({
   p99: h.p99 * 1000,
 })
 
-async function storageReachable(runtime: Runtime): Promise<string | undefined> {
-  try {
-    await runtime.storage.ping(PING_TIMEOUT_MS)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
+export interface FeedHealthOptions extends Reachability {
+  /** The time `msSinceLastEvent` counts to. */
+  now?: number
 }
 
-export function feedHealth(
-  runtime: Runtime,
-  storageError: string | undefined,
-  now = Date.now(),
-  streamError?: string,
-) {
+export function feedHealth(runtime: Runtime, options: FeedHealthOptions) {
+  const { storageError, streamError, now = Date.now() } = options
   const health = runtime.pipeline.health()
   const metrics = runtime.pipeline.metrics()
   const sources = Object.fromEntries(
@@ -101,27 +91,16 @@ export function healthRoutes(runtime: Runtime) {
   return async (scope: FastifyInstance) => {
     scope.get('/livez', async () => ({ status: 'alive' }))
 
-    scope.get('/readyz', async (_request, reply) => {
-      const problems: string[] = []
-      const storageError = await storageReachable(runtime)
-      if (storageError !== undefined) problems.push(`storage unreachable: ${storageError}`)
-      const streamError = runtime.kinesis && (await kinesisError(runtime.kinesis, PING_TIMEOUT_MS))
-      if (streamError !== undefined) problems.push(`kinesis unreachable: ${streamError}`)
-      if (!runtime.storage.migrated) problems.push('migrations not applied yet')
-      else if (!runtime.sourcesStarted) problems.push('sources not started yet')
-      if (problems.length > 0) {
-        reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS))
-        return { status: 'not_ready', problems }
-      }
-      return { status: 'ready' }
-    })
+    scope.get('/readyz', async (_request, reply) =>
+      answerReadiness(reply, {
+        storage: runtime.storage,
+        kinesis: runtime.kinesis,
+        notStarted: runtime.sourcesStarted ? undefined : 'sources',
+      }),
+    )
 
     scope.get('/api/v1/feed/health', async (_request, reply) => {
-      const [storageError, streamError] = await Promise.all([
-        storageReachable(runtime),
-        runtime.kinesis && kinesisError(runtime.kinesis, PING_TIMEOUT_MS),
-      ])
-      const body = feedHealth(runtime, storageError, Date.now(), streamError)
+      const body = feedHealth(runtime, await probeBackends(runtime.storage, runtime.kinesis))
       if (body.status === 'down') reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS))
       return body
     })

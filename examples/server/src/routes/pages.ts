@@ -4,10 +4,11 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { sendError } from '../http/errors.js'
 
-const PUBLIC_DIR = new URL('../../public/', import.meta.url).pathname
+const PUBLIC_DIR = new URL('../../public/', import.meta.url)
 
 // Scripts, styles, sockets and fetches from this origin only ('self' covers ws:/wss: to the same host).
 const CSP = [
@@ -22,13 +23,13 @@ const CSP = [
 ].join('; ')
 
 interface Asset {
-  file: () => string
+  file: (dir: string) => string
   type: string
 }
 
 const ASSETS: Record<string, Asset> = {
-  'app.js': { file: () => join(PUBLIC_DIR, 'app.js'), type: 'text/javascript; charset=utf-8' },
-  'style.css': { file: () => join(PUBLIC_DIR, 'style.css'), type: 'text/css; charset=utf-8' },
+  'app.js': { file: (dir) => join(dir, 'app.js'), type: 'text/javascript; charset=utf-8' },
+  'style.css': { file: (dir) => join(dir, 'style.css'), type: 'text/css; charset=utf-8' },
   'live-client.js': { file: liveClientFile, type: 'text/javascript; charset=utf-8' },
 }
 
@@ -40,7 +41,10 @@ function liveClientFile(): string {
   return join(dirname(manifest), pkg.exports['./live/client']!.import.default)
 }
 
-export function pageRoutes() {
+/** `publicDir`: where index.html, app.js and style.css are (a file: URL); examples/server/public by default. */
+export function pageRoutes(publicDir: URL = PUBLIC_DIR) {
+  // A path, not the URL's pathname: that keeps %20 for a space of the checkout's path.
+  const dir = fileURLToPath(publicDir)
   // Read once, on first request: the files do not change while the server runs.
   const cache = new Map<string, Promise<Buffer>>()
   const load = (path: string) => {
@@ -57,9 +61,10 @@ export function pageRoutes() {
     let body: Buffer
     try {
       body = await load(path)
-    } catch {
-      // Only a checkout whose dist/ was never built (`npm start` builds it): say so.
-      return sendError(reply, 500, 'internal_error', `${path} is missing; run \`npm run build\``)
+    } catch (error) {
+      // Likely a checkout whose dist/ was never built (`npm start` builds it). The path is for the log only.
+      reply.log.error({ err: error, path }, 'page asset unreadable; is dist/ built (`npm run build`)?')
+      return sendError(reply, 500, 'internal_error', 'the page is unavailable')
     }
     return reply
       .header('content-security-policy', CSP)
@@ -71,7 +76,7 @@ export function pageRoutes() {
   }
 
   const page = (_request: unknown, reply: FastifyReply) =>
-    send(reply, join(PUBLIC_DIR, 'index.html'), 'text/html; charset=utf-8')
+    send(reply, join(dir, 'index.html'), 'text/html; charset=utf-8')
 
   return async (scope: FastifyInstance) => {
     scope.get('/', page)
@@ -79,7 +84,7 @@ export function pageRoutes() {
     scope.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
       const asset = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined
       if (!asset) return sendError(reply, 404, 'not_found', `no asset ${request.params.name}`)
-      return send(reply, asset.file(), asset.type)
+      return send(reply, asset.file(dir), asset.type)
     })
   }
 }

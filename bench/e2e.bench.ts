@@ -7,32 +7,20 @@
 //   node --import tsx bench/e2e.bench.ts                  the default set of variants (as in `npm run bench`)
 //   … --events-per-request 50 --matches 1000 --clients 1000 --delivery outbox --events 200000
 //   … --soak [--seconds 300]                               RSS over a long run of the full flow
-import { type ChildProcess, execFileSync, fork } from 'node:child_process'
-import { once } from 'node:events'
-import { readdirSync, readFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { signHmacSignature } from 'matchfeed/webhooks'
 import pg from 'pg'
 import { createClient } from 'redis'
 import type { E2eSetup } from './e2e-server.js'
+import { ask, ensureBuilt, processCpuMicros, startChild, stopChild } from './processes.js'
 
 const SECRET = 'bench-secret-0123456789abcdef'
 const CONNECTIONS = 32
-const script = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
 const now = () => performance.timeOrigin + performance.now()
-const root = fileURLToPath(new URL('..', import.meta.url))
-const DIST_TSCONFIG = fileURLToPath(new URL('./tsconfig.dist.json', import.meta.url))
-
-/** The server runs the built package: built first when dist/ is missing or older than the sources. */
-function ensureBuilt() {
-  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-}
 
 interface Variant {
   name: string
@@ -100,32 +88,6 @@ function prepareLoad(variant: Variant, runTag: string): Load {
   return { bodies, headers }
 }
 
-async function startChild(name: string, args: string[]) {
-  const isServer = name !== 'e2e-clients'
-  // E2E_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there (docs/benchmarks.md, "Profiling").
-  const profile = isServer && process.env.E2E_CPU_PROFILE
-  const execArgv = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])]
-  // The server imports 'matchfeed/…' as a user does: without the `paths` that point tests at src/, to dist/.
-  const env = isServer ? { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG } : process.env
-  const child = fork(script(name), args, { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const [ready] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [])])) as [
-    unknown,
-  ]
-  if (ready === undefined) throw new Error(`${name} exited before it was ready`)
-  return { child, ready: ready as Record<string, number> }
-}
-
-function ask<T>(child: ChildProcess, message: string): Promise<T> {
-  const reply = once(child, 'message') as Promise<[T]>
-  child.send(message)
-  return reply.then(([value]) => value)
-}
-
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode === null && child.connected) child.disconnect()
-  if (child.exitCode === null) await once(child, 'exit')
-}
-
 function percentile(sorted: Float64Array, p: number) {
   return sorted.length === 0
     ? Number.NaN
@@ -166,31 +128,6 @@ async function countStored(variant: Variant, setup: E2eSetup, runTag: string) {
     await redis.quit()
   }
   return counts
-}
-
-/**
- * CPU time (µs) used so far by every process of this name (Postgres backends, Redis), read from /proc: the
- * box's other big consumers besides the server. Undefined where /proc is missing. Clock ticks of 10 ms.
- */
-function processCpuMicros(name: string): number | undefined {
-  try {
-    let ticks = 0
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-        if (!comm.startsWith(name)) continue
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        ticks += Number(fields[11]) + Number(fields[12]) // utime, stime
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return ticks * 10_000
-  } catch {
-    return undefined
-  }
 }
 
 const cpuPerEvent = (after: number | undefined, before: number | undefined, events: number) =>
@@ -234,9 +171,12 @@ async function measure(variant: Variant) {
   }
   const soak = variant.seconds !== undefined
   const load = soak ? undefined : prepareLoad(variant, runTag)
-  const server = await startChild(variant.reference ? 'e2e-reference-server' : 'e2e-server', [
-    JSON.stringify(setup),
-  ])
+  // E2E_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there (docs/benchmarks.md, "Profiling").
+  const server = await startChild<Usage & { port: number }>(
+    variant.reference ? 'e2e-reference-server' : 'e2e-server',
+    [JSON.stringify(setup)],
+    process.env.E2E_CPU_PROFILE,
+  )
   const { port } = server.ready
   const live = setup.sinks !== 'echo' && setup.sinks.includes('pubsub') && variant.clients > 0
   const clients = live

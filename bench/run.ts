@@ -4,7 +4,18 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const BENCHES = ['verify', 'handler', 'statsbomb', 'opta', 'pipeline', 'postgres', 'redis', 'kinesis', 'e2e']
+const BENCHES = [
+  'verify',
+  'handler',
+  'statsbomb',
+  'opta',
+  'pipeline',
+  'postgres',
+  'redis',
+  'kinesis',
+  'e2e',
+  'live',
+]
 
 function runBench(name: string): Promise<unknown> {
   const file = fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url))

@@ -204,18 +204,24 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     },
   }
 
-  const heartbeat = setInterval(() => {
-    for (const client of clients) {
-      if (!client.alive) {
-        client.socket.terminate()
-        continue
-      }
-      client.alive = false
-      client.socket.ping()
-      send(client, PING)
-    }
-  }, heartbeatMs)
+  // A beat writes twice to every client: in one go, for 10,000 clients, a run of system calls that held the
+  // events due meanwhile 0.3–0.6 s (bench/live.bench.ts). It yields every BEAT_SLICE clients, and they go out
+  // between the slices.
+  const heartbeat = setInterval(() => void beat(), heartbeatMs)
   heartbeat.unref?.()
+  async function beat(): Promise<void> {
+    let n = 0
+    for (const client of clients) {
+      if (!client.alive) client.socket.terminate()
+      else {
+        client.alive = false
+        client.socket.ping()
+        send(client, PING)
+      }
+      if (++n % BEAT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve))
+      if (closed) return
+    }
+  }
 
   function eventFrame(matchId: string, entries: LiveEntry[]): Buffer {
     const position = entries[entries.length - 1]!.position
@@ -573,6 +579,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
 }
 
 const PING = encode({ v: 1, type: 'ping' })
+/** Clients pinged between two turns of the event loop. */
+const BEAT_SLICE = 100
 
 function isMatchId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 200

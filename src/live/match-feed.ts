@@ -77,12 +77,19 @@ export class MatchFeed {
     this.next = undefined
   }
 
-  /** A Pub/Sub wake-up may come before the stream has the entry (the sinks write in parallel): look again. */
+  /**
+   * A Pub/Sub wake-up may come before the stream has the entry (the sinks write in parallel, and on a busy box
+   * one may lag the other by much more than a few ms): look again, doubling the wait, until the poll would.
+   */
   private wake(): void {
     this.read().then(
       (found) => {
-        if (found > 0 || this.wakeRetries >= 3) this.wakeRetries = 0
-        else setTimeout(() => this.wake(), 10 << this.wakeRetries++).unref?.()
+        const wait = 10 * 2 ** this.wakeRetries
+        if (found > 0 || this.disposed || wait >= this.host.pollMs) this.wakeRetries = 0
+        else {
+          this.wakeRetries++
+          setTimeout(() => this.wake(), wait).unref?.()
+        }
       },
       () => {},
     )

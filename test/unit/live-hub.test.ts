@@ -298,6 +298,20 @@ describe('matchfeed/live hub (memory store, real sockets)', () => {
     await until(() => hub.metrics().clients === 0, 'the half-open connection dropped')
   })
 
+  it('a heartbeat over more clients than one slice pings every one, and drops a silent one past the first slice', async () => {
+    // Beats far enough apart that every live client's pong is in before the next one, on a busy machine too.
+    const { url, hub } = await hubWith({ heartbeatMs: 300 })
+    const cs: Awaited<ReturnType<typeof raw>>[] = []
+    for (let i = 0; i < 250; i++) cs.push(await raw(url))
+    ;(cs[249]!.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    await until(() => hub.metrics().clients === 249, 'the silent client dropped')
+    await until(
+      () => cs.slice(0, 249).every((c) => c.messages.filter((m) => m.type === 'ping').length >= 2),
+      'every other client pinged twice',
+    )
+    expect(hub.metrics().clients).toBe(249)
+  })
+
   it('the client reconnects after 2.5 heartbeats of silence (a half-open connection seen from its side)', async () => {
     const server = createServer()
     const wss = new WebSocketServer({ server })

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
-import { guideEvent, signed, testConfig } from './helpers.js'
+import { guideEvent, injectDelivery, testConfig } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
@@ -24,14 +24,7 @@ describe('GET /api/v1/matches/:id/events', () => {
     const items = ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) =>
       guideEvent({ match_id: 'ties', event_id: id, seq: i === 0 ? 1 : i === 5 ? 3 : 2, minute: 1 }),
     )
-    const { body, headers } = signed(items)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/v1/webhooks/match-events',
-      payload: body,
-      headers,
-    })
-    expect(res.statusCode).toBe(200)
+    expect((await injectDelivery(app, items)).statusCode).toBe(200)
 
     const all = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => `custom:ties:${id}`)
     for (const limit of [1, 2, 3, 4]) {

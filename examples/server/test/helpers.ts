@@ -1,4 +1,5 @@
 // What the server's tests share: a configuration, signed deliveries, guide-format events.
+import type { FastifyInstance } from 'fastify'
 import { signHmacSignature } from 'matchfeed/webhooks'
 import { type Config, loadConfig } from '../src/config.js'
 
@@ -44,4 +45,10 @@ export function signed(payload: unknown, secret = SECRET) {
       ...signHmacSignature(body, { secret, header: 'x-signature' }),
     },
   }
+}
+
+/** A signed delivery to the match-events webhook of an app built in the test (inject, no port). */
+export function injectDelivery(app: FastifyInstance, payload: unknown) {
+  const { body, headers } = signed(payload)
+  return app.inject({ method: 'POST', url: '/api/v1/webhooks/match-events', payload: body, headers })
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { type IdMapEntry, postgresIdMapStore } from 'matchfeed/id-mapping'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
-import { API_KEY, guideEvent, signed, testConfig } from './helpers.js'
+import { API_KEY, guideEvent, injectDelivery, testConfig } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
@@ -24,10 +24,7 @@ const put = (payload: unknown, headers: Record<string, string> = { 'x-api-key': 
 const get = (url: string, headers: Record<string, string> = { 'x-api-key': API_KEY }) =>
   app.inject({ method: 'GET', url, headers })
 const list = async (query: string) => (await get(`/api/v1/id-map?${query}`)).json()
-const webhook = (payload: unknown, to = app) => {
-  const { body, headers } = signed(payload)
-  return to.inject({ method: 'POST', url: '/api/v1/webhooks/match-events', payload: body, headers })
-}
+const webhook = (payload: unknown, to = app) => injectDelivery(to, payload)
 const stored = async (matchId: string) => (await app.inject(`/api/v1/matches/${matchId}/events`)).json()
 
 const MATCH = { provider: 'custom', kind: 'match', externalId: 'x1', internalId: 'our-match-1' }

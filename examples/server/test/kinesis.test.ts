@@ -20,7 +20,7 @@ import {
   storedVersions,
   testDatabases,
 } from './delivered.js'
-import { guideEvent, signed, testConfig } from './helpers.js'
+import { guideEvent, injectDelivery, testConfig } from './helpers.js'
 import { freePort, type ServerProcess, startServer } from './server-process.js'
 
 const run = `${process.pid}x${Math.random().toString(36).slice(2, 7)}`
@@ -63,10 +63,7 @@ async function receivers(env: Record<string, string>): Promise<FastifyInstance> 
   return app
 }
 
-function post(app: FastifyInstance, payload: unknown) {
-  const { body, headers } = signed(payload)
-  return app.inject({ method: 'POST', url: '/api/v1/webhooks/match-events', payload: body, headers })
-}
+const post = injectDelivery
 
 /** A worker process on the stream, with the consumer's default 10 s lease. */
 function startWorker(env: Record<string, string>, port: number): Promise<ServerProcess> {

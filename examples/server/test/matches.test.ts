@@ -14,7 +14,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build } from '../src/app.js'
 import { pageRoutes } from '../src/routes/pages.js'
-import { guideEvent, signed, testConfig } from './helpers.js'
+import { guideEvent, injectDelivery, testConfig } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
@@ -25,14 +25,7 @@ beforeAll(async () => {
 afterAll(() => app.close())
 
 const post = async (target: FastifyInstance, items: unknown[]) => {
-  const { body, headers } = signed(items)
-  const res = await target.inject({
-    method: 'POST',
-    url: '/api/v1/webhooks/match-events',
-    payload: body,
-    headers,
-  })
-  expect(res.statusCode).toBe(200)
+  expect((await injectDelivery(target, items)).statusCode).toBe(200)
 }
 const home = { team_id: '33', team_side: 'home' }
 const away = { team_id: '66', team_side: 'away' }

@@ -106,6 +106,7 @@ export interface LiveHub {
         event: 'upgrade',
         listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
       ): unknown
+      listenerCount?(event: 'upgrade'): number
     },
     options?: { path?: string },
   ): () => void
@@ -549,8 +550,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     attach(target, attachOptions = {}) {
       const path = attachOptions.path ?? '/live'
       const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (new URL(request.url ?? '/', 'http://x').pathname !== path) return
-        handleUpgrade(request, socket, head)
+        if (new URL(request.url ?? '/', 'http://x').pathname === path)
+          return handleUpgrade(request, socket, head)
+        // Another path is another listener's; with none, node:http would hold the socket open for ever.
+        if ((target.listenerCount?.('upgrade') ?? 2) <= 1) refuse(socket, '404 Not Found')
       }
       target.on('upgrade', listener)
       return () => void target.off('upgrade', listener)

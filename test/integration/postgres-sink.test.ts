@@ -314,6 +314,54 @@ describe('transactional outbox', () => {
         expect(seen[m]![i]!).toBeGreaterThanOrEqual(seen[m]![i - 1]! - 7)
     }
   })
+  it('never takes a later row of a match whose earlier rows another relay holds, whenever that relay commits', async () => {
+    // The race of taking locks row by row within one scan: a relay passing a match's first rows while another
+    // relay held the match, then reaching its later rows after that relay committed, took those first. Here
+    // the holder (a transaction of the test's) lets go while the relay is scanning past 100,000 rows between.
+    const table = uniqueName('obr')
+    await migrate(pool, { schema, table })
+    const outbox = `${schema}.${table}_outbox`
+    const put = (matchId: string, from: number, to: number) =>
+      pool.query(
+        `INSERT INTO ${outbox} (event_id, version, match_id, event)
+         SELECT $1 || ':' || n, 0, $1, jsonb_build_object('matchId', $1, 'seq', n) FROM generate_series($2::int, $3::int) n`,
+        [matchId, from, to],
+      )
+    await put('m', 0, 2)
+    await put('x', 0, 99_999)
+    await put('m', 3, 4)
+    const holder = await pool.connect()
+    const seen: { matchId: string; seq: number }[] = []
+    const relay = createOutboxRelay({
+      client: pool,
+      schema,
+      table,
+      batchSize: 200_000,
+      sinks: [
+        {
+          name: 'rec',
+          async write(batch: readonly MatchEvent[]) {
+            for (const e of batch) seen.push({ matchId: e.matchId, seq: e.seq })
+          },
+        },
+      ],
+    })
+    try {
+      await holder.query('BEGIN')
+      await holder.query(
+        `SELECT pg_advisory_xact_lock(hashtext('matchfeed:outbox:' || m)) FROM unnest(ARRAY['m', 'x']) m`,
+      )
+      const round = relay.relayOnce()
+      await new Promise((r) => setTimeout(r, 15)) // the relay's scan under way
+      await holder.query('COMMIT')
+      await round
+      while ((await relay.relayOnce()) > 0) {}
+    } finally {
+      holder.release()
+    }
+    expect(seen.filter((e) => e.matchId === 'm').map((e) => e.seq)).toEqual([0, 1, 2, 3, 4])
+    expect(seen.filter((e) => e.matchId === 'x')).toHaveLength(100_000)
+  }, 60_000)
 })
 
 describe('outbox pruning', () => {

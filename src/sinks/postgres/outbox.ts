@@ -34,8 +34,8 @@ const PRUNE_EVERY_MS = 60_000
 const PRUNE_SLICE = 10_000
 
 /**
- * Forwards the transactional outbox to other sinks. Rows are claimed with `FOR UPDATE SKIP LOCKED`, and a
- * match's rows only by the relay holding that match's advisory lock, so several relays share the work and
+ * Forwards the transactional outbox to other sinks. A match's rows are claimed only by the relay holding that
+ * match's advisory lock, oldest first, so several relays share the work and
  * each match stays in order. A row is marked done in the same transaction, after the sinks accepted it: a
  * relay that dies in between leaves the rows to be sent again, and the idempotent sinks absorb the repeat.
  */
@@ -52,11 +52,26 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayOnce(): Promise<number> {
     try {
       return await withTransaction(options.client, async (tx) => {
+        // First the matches, then their rows, in two statements: the matches of the oldest pending rows that
+        // no other relay holds, locked until this transaction ends; then, seen after the locks were taken,
+        // the oldest pending rows of those matches only — for each, the rows from its first pending one on.
+        // (Taking locks row by row within one scan let a relay skip a match's early rows while another relay
+        // held it, then take its later rows once that relay had committed: out of order.)
+        const { rows: held } = await tx.query(
+          `SELECT match_id FROM (
+             SELECT DISTINCT match_id FROM (
+               SELECT match_id FROM ${t.outbox} WHERE done_at IS NULL ORDER BY id LIMIT $1
+             ) oldest
+           ) candidates
+           WHERE pg_try_advisory_xact_lock(hashtext('matchfeed:outbox:' || match_id))`,
+          [batchSize],
+        )
+        if (held.length === 0) return 0
         const { rows } = await tx.query(
           `SELECT id, match_id, event FROM ${t.outbox}
-           WHERE done_at IS NULL AND pg_try_advisory_xact_lock(hashtext('matchfeed:outbox:' || match_id))
-           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [batchSize],
+           WHERE done_at IS NULL AND match_id = ANY($2::text[])
+           ORDER BY id LIMIT $1 FOR UPDATE`,
+          [batchSize, held.map((r) => r.match_id)],
         )
         if (rows.length === 0) return 0
         const events = rows.map(

@@ -5,7 +5,6 @@ import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
 import { startReplayFile } from './replay-file.js'
 import { runSimulatedMatch } from './simulator.js'
-import { buildWorker } from './worker.js'
 
 const bootLog = createLogger({ LOG_LEVEL: 'info' })
 
@@ -19,7 +18,10 @@ async function main(): Promise<number> {
     return 2
   }
   // MATCHFEED_MODE=worker: the Kinesis consumer, with only /livez, /readyz and /metrics (its shutdown is the same).
-  const app = config.MATCHFEED_MODE === 'worker' ? await buildWorker(config) : await build(config)
+  const app =
+    config.MATCHFEED_MODE === 'worker'
+      ? await (await import('./worker.js')).buildWorker(config)
+      : await build(config)
   const stopSimulator = new AbortController()
   let exitCode: number | undefined
   let replay: ReturnType<typeof startReplayFile> | undefined

@@ -16,7 +16,7 @@ import { createMemorySeenIdStore, type SeenIdStore } from 'matchfeed/webhooks'
 import { openBackends, outboxRelay, STOP_GRACE_MS } from './backends.js'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
-import { type KinesisLink, openKinesis } from './kinesis.js'
+import type { KinesisLink } from './kinesis.js'
 import { liveStore } from './live.js'
 import { providerSources } from './provider-sources.js'
 import { type RedisClient, redisSeenIdStore } from './redis.js'
@@ -45,7 +45,8 @@ export interface Runtime {
 export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
   const backends = await openBackends(config, log)
   const { storage, redis, abort, migrated } = backends
-  const kinesis = config.KINESIS_STREAM ? openKinesis(config, log) : undefined
+  // The AWS SDK is loaded only when the stream is configured.
+  const kinesis = config.KINESIS_STREAM ? (await import('./kinesis.js')).openKinesis(config, log) : undefined
   // With Redis, Postgres is the only sink the sender waits for: the outbox, written in the same statement,
   // carries every stored version on to Redis (never save-then-publish, which loses events in a crash).
   // With Kinesis the stream takes Postgres's place: a sender is answered once Kinesis took the put, and the

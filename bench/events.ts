@@ -1,9 +1,9 @@
 import type { MatchEvent } from '../src/event/schema.js'
 
-/** A plain pass of match `m${match}`, number `n`: the event every sink and pipeline bench writes. */
-export function benchEvent(match: number, n: number): MatchEvent {
+/** A plain pass of match `m${match}` (or the match id given), number `n`: the event every bench writes. */
+export function benchEvent(match: number | string, n: number): MatchEvent {
   const providerEventId = `e${n}`
-  const matchId = `m${match}`
+  const matchId = typeof match === 'number' ? `m${match}` : match
   return {
     id: `opta:${matchId}:${providerEventId}`,
     provider: 'opta',

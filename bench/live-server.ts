@@ -20,6 +20,7 @@ import {
 import { redisPubSubSink, redisStreamsSink } from 'matchfeed/sinks/redis'
 import { createClient } from 'redis'
 import { usage as processUsage } from './e2e-usage.js'
+import { benchEvent } from './events.js'
 
 export interface LiveSetup {
   store: 'memory' | 'redis'
@@ -119,7 +120,7 @@ async function produce(request: ProduceRequest): Promise<Produced> {
         match.live[at] = event
         produced.corrections++
       } else {
-        event = newEvent(matchIds[m]!, ++match.n)
+        event = benchEvent(matchIds[m]!, ++match.n)
         match.live.push(event)
       }
       // Set last, just before it goes: an emitted event is not changed any more.
@@ -135,30 +136,6 @@ async function produce(request: ProduceRequest): Promise<Produced> {
     produced.lastK[id] = state[m]!.k
   })
   return produced
-}
-
-function newEvent(matchId: string, n: number): MatchEvent {
-  const providerEventId = `e${n}`
-  return {
-    id: `opta:${matchId}:${providerEventId}`,
-    provider: 'opta',
-    providerEventId,
-    matchId,
-    seq: n,
-    version: 0,
-    deleted: false,
-    type: 'pass',
-    result: 'complete',
-    period: 1,
-    periodTime: n,
-    minute: Math.floor(n / 60),
-    second: n % 60,
-    team: { id: 't1', side: 'home' },
-    player: { id: `p${n % 11}` },
-    x: n % 100,
-    y: (n * 7) % 68,
-    providerType: '1',
-  }
 }
 
 /** Peak resident memory (VmHWM, kB in /proc): the kernel's own high-water mark, not a sample. */

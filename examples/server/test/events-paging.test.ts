@@ -2,14 +2,11 @@
 // seq are each read once, whichever page boundary falls between them.
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../src/app.js'
-import { guideEvent, injectDelivery, testConfig } from './helpers.js'
+import { buildReady, guideEvent, injectDelivery } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await build(testConfig())
-  await app.ready()
-  await app.runtime.ready
+  app = await buildReady()
 }, 60_000)
 afterAll(() => app.close())
 

@@ -1,6 +1,7 @@
 // What the server's tests share: a configuration, signed deliveries, guide-format events.
 import type { FastifyInstance } from 'fastify'
 import { signHmacSignature } from 'matchfeed/webhooks'
+import { build } from '../src/app.js'
 import { type Config, loadConfig } from '../src/config.js'
 
 export const SECRET = 'current-secret-0123456789'
@@ -17,6 +18,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
     MANUAL_API_KEYS: API_KEY,
     ...env,
   })
+}
+
+/** The server built on `testConfig(env)` (no port), its plugins loaded and its storage migrated. */
+export async function buildReady(env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const app = await build(testConfig(env))
+  await app.ready()
+  await app.runtime.ready
+  return app
 }
 
 /** One event of the integration guide's webhook payload. */

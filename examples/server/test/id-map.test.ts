@@ -4,13 +4,11 @@ import type { FastifyInstance } from 'fastify'
 import { type IdMapEntry, postgresIdMapStore } from 'matchfeed/id-mapping'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
-import { API_KEY, guideEvent, injectDelivery, testConfig } from './helpers.js'
+import { API_KEY, buildReady, guideEvent, injectDelivery, testConfig } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await build(testConfig())
-  await app.ready()
-  await app.runtime.ready
+  app = await buildReady()
 })
 afterAll(() => app.close())
 

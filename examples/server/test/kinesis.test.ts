@@ -288,18 +288,22 @@ describe('a worker (buildWorker) closed while its consumer starts', () => {
   }, 30_000)
 })
 
+/**
+ * For the worker processes: a database and a two-shard stream of their own, the environment of receivers and
+ * workers on them, and two match ids on each shard (their Redis keys removed afterwards).
+ */
+async function workersSetup(tag: string) {
+  const url = await freshDatabase()
+  const stream = await freshStream(2)
+  const env = { DATABASE_URL: url, REDIS_URL, KINESIS_STREAM: stream, KINESIS_ENDPOINT: kinesalite.endpoint }
+  const matchIds = onBothShards(`${tag}${run}-`, 2)
+  cleanups.push(() => deleteMatchKeys(REDIS_URL, matchIds))
+  return { url, stream, env, matchIds }
+}
+
 describe('workers (MATCHFEED_MODE=worker) as processes', () => {
   it('store what the receivers put, once at the highest version, and carry it to Redis through the outbox', async () => {
-    const url = await freshDatabase()
-    const stream = await freshStream(2)
-    const env = {
-      DATABASE_URL: url,
-      REDIS_URL,
-      KINESIS_STREAM: stream,
-      KINESIS_ENDPOINT: kinesalite.endpoint,
-    }
-    const matchIds = onBothShards(`w${run}-`, 2)
-    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchIds))
+    const { url, stream, env, matchIds } = await workersSetup('w')
     const worker = await startWorker(env, await freePort())
     cleanups.push(() => worker.kill9())
     const app = await receivers(env)
@@ -341,16 +345,7 @@ describe('workers (MATCHFEED_MODE=worker) as processes', () => {
   }, 90_000)
 
   it('a worker killed with -9 mid-stream: the other takes its lease over, nothing acknowledged is lost', async () => {
-    const url = await freshDatabase()
-    const stream = await freshStream(2)
-    const env = {
-      DATABASE_URL: url,
-      REDIS_URL,
-      KINESIS_STREAM: stream,
-      KINESIS_ENDPOINT: kinesalite.endpoint,
-    }
-    const matchIds = onBothShards(`k${run}-`, 2)
-    cleanups.push(() => deleteMatchKeys(REDIS_URL, matchIds))
+    const { url, stream, env, matchIds } = await workersSetup('k')
     const [a, b] = await Promise.all([startWorker(env, await freePort()), startWorker(env, await freePort())])
     cleanups.push(
       () => a.kill9(),

@@ -14,13 +14,11 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build } from '../src/app.js'
 import { pageRoutes } from '../src/routes/pages.js'
-import { guideEvent, injectDelivery, testConfig } from './helpers.js'
+import { buildReady, guideEvent, injectDelivery, testConfig } from './helpers.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await build(testConfig())
-  await app.ready()
-  await app.runtime.ready
+  app = await buildReady()
 }, 60_000)
 afterAll(() => app.close())
 

@@ -4,16 +4,14 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
-import { API_KEY, guideEvent, PREVIOUS_SECRET, signed, testConfig } from './helpers.js'
+import { API_KEY, buildReady, guideEvent, PREVIOUS_SECRET, signed, testConfig } from './helpers.js'
 
 const EVENTS = '/api/v1/webhooks/match-events'
 const STATUS = '/api/v1/webhooks/match-status'
 
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await build(testConfig({ MAX_BODY_BYTES: '2048' }))
-  await app.ready()
-  await app.runtime.ready
+  app = await buildReady({ MAX_BODY_BYTES: '2048' })
 })
 afterAll(() => app.close())
 

@@ -12,7 +12,7 @@ import { withDeadline } from './deadline.js'
 import type { Storage } from './storage.js'
 
 /** The workers' consumer group: their leases and checkpoints in `matchfeed_kinesis_leases`. */
-export const LEASE_GROUP = 'matchfeed-server'
+const LEASE_GROUP = 'matchfeed-server'
 
 /** Stream states that take puts and reads (UPDATING: a reshard in progress). */
 const USABLE = new Set(['ACTIVE', 'UPDATING'])
@@ -124,8 +124,8 @@ export async function createWorker(config: Config, log: Logger): Promise<Worker>
     if (abort.signal.aborted) return
     relay?.start()
     await consumer.start()
-    // A stop that gave up waiting for this start has closed the storage already: the consumer stops here.
-    if (abort.signal.aborted) return consumer.stop()
+    // A stop that came meanwhile stops the consumer once this start returned (even past its deadline).
+    if (abort.signal.aborted) return
     started = true
   })
   ready.catch((error) => {

@@ -1,18 +1,18 @@
 // The live hub at /live (matchfeed/live): browsers follow matches over one WebSocket, resuming after a blink
 // or a restart. Its store is Redis Streams with REDIS_URL (what the outbox relay writes, shared by every
 // instance), else a memory store fed by the pipeline and seeded from storage.
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Sink } from 'matchfeed'
 import { createLiveHub, type LiveHub, type LiveStore, memoryLiveStore, redisLiveStore } from 'matchfeed/live'
 import { readEvents } from 'matchfeed/sinks/postgres'
 import { WebSocketServer } from 'ws'
 import type { Config } from './config.js'
+import { createApiKeyCheck } from './http/api-key.js'
 import type { RedisClient } from './redis.js'
 import type { Runtime } from './runtime.js'
 import type { Storage } from './storage.js'
 
-export const LIVE_PATH = '/live'
+const LIVE_PATH = '/live'
 
 /**
  * The hub's store. Without Redis it comes with a sink, itself: the runtime puts it in the pipeline, so events
@@ -31,14 +31,12 @@ export function liveStore(
 
 /** Creates the hub, takes the upgrades to /live of the app's server, and closes it before the server closes. */
 export function mountLive(app: FastifyInstance, config: Config, runtime: Runtime): LiveHub {
-  const expected = config.LIVE_TOKEN === undefined ? undefined : digest(config.LIVE_TOKEN)
+  // Compared as the API keys are: digests, in constant time.
+  const tokenMatches = config.LIVE_TOKEN === undefined ? undefined : createApiKeyCheck([config.LIVE_TOKEN])
   const hub = createLiveHub({
     store: runtime.liveStore,
     ws: { WebSocketServer },
-    ...(expected && {
-      // Compared as digests, in constant time: the token's length tells nothing either.
-      authenticate: ({ token }) => timingSafeEqual(digest(token), expected) && { name: 'viewer' },
-    }),
+    ...(tokenMatches && { authenticate: ({ token }) => tokenMatches(token) && { name: 'viewer' } }),
     ...(config.LIVE_MAX_CLIENTS !== undefined && { maxClients: config.LIVE_MAX_CLIENTS }),
     onError: (error) => app.log.warn({ err: error }, 'live hub: store read failed; retried'),
   })
@@ -49,8 +47,4 @@ export function mountLive(app: FastifyInstance, config: Config, runtime: Runtime
     await hub.close()
   })
   return hub
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest()
 }

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DATABASE_URL } from '../../../test/helpers/postgres.js'
 import { REDIS_URL, requireRedis } from '../../../test/helpers/redis.js'
 import { launchChromium } from './browser.js'
-import { signed } from './helpers.js'
-import { freePort, type ServerProcess, startServer } from './server-process.js'
+import { freePort, type ServerProcess, sendUntilAcked, startServer } from './server-process.js'
 
 const ROOT = new URL('../../..', import.meta.url).pathname
 const SCREENSHOT = new URL('../../../docs/img/live-page.png', import.meta.url).pathname
@@ -45,23 +44,12 @@ async function serve(env: Record<string, string>, port?: number): Promise<Server
   return server
 }
 
-/** A signed delivery, retried until acknowledged (the sender's side of at-least-once). */
+/** A signed delivery to the webhook its type belongs to, retried until acknowledged (at least once). */
 async function post(base: string, item: Record<string, unknown>, withinMs = 30_000): Promise<void> {
   const status = ['period_start', 'period_end', 'kick_off', 'half_time', 'full_time'].includes(
     item.event_type as string,
   )
-  const { body, headers } = signed(item)
-  const url = `${base}/api/v1/webhooks/${status ? 'match-status' : 'match-events'}`
-  const deadline = Date.now() + withinMs
-  for (;;) {
-    const answer = await fetch(url, { method: 'POST', body, headers }).then(
-      async (r) => [r.status, await r.text()] as const,
-      (error: Error) => [0, error.message] as const,
-    )
-    if (answer[0] === 200) return
-    if (Date.now() > deadline) throw new Error(`${url}: ${answer[0]} ${answer[1]}`)
-    await sleep(100)
-  }
+  await sendUntilAcked(() => base, item, withinMs, status ? 'match-status' : 'match-events')
 }
 
 /** An item of the integration guide's format; coordinates are Opta-like 0–100, as the guide sends them. */

@@ -66,10 +66,12 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   throw new Error(`the server was not ready within 30 s:\n${output}`)
 }
 
-/** One signed delivery to the match-events webhook: its status and Retry-After. */
-export async function postOnce(base: string, payload: unknown) {
+export type Webhook = 'match-events' | 'match-status'
+
+/** One signed delivery to a webhook (match-events by default): its status and Retry-After. */
+export async function postOnce(base: string, payload: unknown, webhook: Webhook = 'match-events') {
   const { body, headers } = signed(payload)
-  const res = await fetch(`${base}/api/v1/webhooks/match-events`, { method: 'POST', body, headers })
+  const res = await fetch(`${base}/api/v1/webhooks/${webhook}`, { method: 'POST', body, headers })
   await res.body?.cancel()
   return { status: res.status, retryAfter: res.headers.get('retry-after') }
 }
@@ -78,13 +80,18 @@ export async function postOnce(base: string, payload: unknown) {
  * The sender's side of at-least-once: posts a signed delivery until it is acknowledged (2xx), waiting a
  * little between attempts. Returns the statuses it saw before the acknowledgement.
  */
-export async function sendUntilAcked(base: () => string, payload: unknown, giveUpAfterMs = 60_000) {
+export async function sendUntilAcked(
+  base: () => string,
+  payload: unknown,
+  giveUpAfterMs = 60_000,
+  webhook: Webhook = 'match-events',
+) {
   const refusals: number[] = []
   const deadline = Date.now() + giveUpAfterMs
   while (Date.now() < deadline) {
     const url = base() // outside the try: a base that throws ends the retries
     try {
-      const { status } = await postOnce(url, payload)
+      const { status } = await postOnce(url, payload, webhook)
       if (status >= 200 && status < 300) return refusals
       refusals.push(status)
     } catch {

@@ -30,3 +30,8 @@ export async function installRateLimit(app: FastifyInstance, config: Config) {
       }),
   })
 }
+
+/** The limit of one write route (`config: { rateLimit: routeRateLimit(config) }`): RATE_LIMIT_MAX per window. */
+export function routeRateLimit(config: Config) {
+  return { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS }
+}

@@ -39,7 +39,7 @@ export async function probeBackends(
   return { storageError, streamError }
 }
 
-export interface ReadinessOptions {
+interface ReadinessOptions {
   storage: Storage
   kinesis: KinesisLink | undefined
   /** What has not started yet once migrated (`sources`, `consumer`); undefined once it has. */

@@ -14,13 +14,8 @@ const percentilesMs = (h: HistogramSnapshot) => ({
   p99: h.p99 * 1000,
 })
 
-export interface FeedHealthOptions extends Reachability {
-  /** The time `msSinceLastEvent` counts to. */
-  now?: number
-}
-
-export function feedHealth(runtime: Runtime, options: FeedHealthOptions) {
-  const { storageError, streamError, now = Date.now() } = options
+export function feedHealth(runtime: Runtime, { storageError, streamError }: Reachability) {
+  const now = Date.now()
   const health = runtime.pipeline.health()
   const metrics = runtime.pipeline.metrics()
   const sources = Object.fromEntries(

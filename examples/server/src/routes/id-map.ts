@@ -12,6 +12,7 @@ import {
 import type { Config } from '../config.js'
 import { operatorAccess } from '../http/api-key.js'
 import { sendError, sendStorageFailure } from '../http/errors.js'
+import { routeRateLimit } from '../http/rate-limit.js'
 import type { Runtime } from '../runtime.js'
 
 const MAX_ENTRIES = 1000
@@ -50,7 +51,7 @@ function keyOfCursor(cursor: string): IdMapKey {
 
 export function idMapRoutes(config: Config, runtime: Runtime, idMap: IdMapping) {
   const access = operatorAccess(config, runtime)
-  const rateLimit = { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS }
+  const rateLimit = routeRateLimit(config)
   return async (scope: FastifyInstance) => {
     // preParsing runs for GETs too (on no body): the same guard, after the rate limit, as on PUT.
     scope.get('/api/v1/id-map/unmapped', { config: { rateLimit }, preParsing: access }, async () =>

@@ -6,6 +6,7 @@ import type { Config } from '../config.js'
 import { withDeadline } from '../deadline.js'
 import { operatorAccess } from '../http/api-key.js'
 import { sendError, sendStorageFailure } from '../http/errors.js'
+import { routeRateLimit } from '../http/rate-limit.js'
 import type { Runtime } from '../runtime.js'
 
 export const MANUAL_PROVIDER = 'manual'
@@ -54,7 +55,7 @@ export function manualRoutes(config: Config, runtime: Runtime) {
       {
         schema: { params: paramsSchema },
         bodyLimit: config.MAX_BODY_BYTES,
-        config: { rateLimit: { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS } },
+        config: { rateLimit: routeRateLimit(config) },
         preParsing: access,
       },
       async (request, reply) => {

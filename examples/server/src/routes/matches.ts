@@ -81,7 +81,7 @@ interface Team {
 }
 
 /** One match of the list: what a scoreboard shows. */
-export interface MatchSummary {
+interface MatchSummary {
   id: string
   home: Team | null
   away: Team | null

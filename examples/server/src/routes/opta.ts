@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createOptaPushHandler } from 'matchfeed/opta'
 import type { Config } from '../config.js'
+import { routeRateLimit } from '../http/rate-limit.js'
 import { refuseUntilMigrated } from '../http/readiness.js'
 import type { Runtime } from '../runtime.js'
 
@@ -30,7 +31,7 @@ export function optaRoutes(config: Config, runtime: Runtime) {
     scope.post(
       OPTA_PUSH_PATH,
       {
-        config: { rateLimit: { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS } },
+        config: { rateLimit: routeRateLimit(config) },
         onRequest: refuseUntilMigrated(runtime),
       },
       async (request, reply) => {

@@ -22,16 +22,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-interface Asset {
-  file: (dir: string) => string
-  type: string
-}
-
-const ASSETS: Record<string, Asset> = {
-  'app.js': { file: (dir) => join(dir, 'app.js'), type: 'text/javascript; charset=utf-8' },
-  'style.css': { file: (dir) => join(dir, 'style.css'), type: 'text/css; charset=utf-8' },
-  'live-client.js': { file: liveClientFile, type: 'text/javascript; charset=utf-8' },
-}
+const JS = 'text/javascript; charset=utf-8'
 
 /** The ESM file `matchfeed/live/client` resolves to, read from the package's own exports map. */
 function liveClientFile(): string {
@@ -45,6 +36,12 @@ function liveClientFile(): string {
 export function pageRoutes(publicDir: URL = PUBLIC_DIR) {
   // A path, not the URL's pathname: that keeps %20 for a space of the checkout's path.
   const dir = fileURLToPath(publicDir)
+  // Found once: where the package lives does not depend on dist/ being built yet.
+  const assets: Record<string, { path: string; type: string }> = {
+    'app.js': { path: join(dir, 'app.js'), type: JS },
+    'style.css': { path: join(dir, 'style.css'), type: 'text/css; charset=utf-8' },
+    'live-client.js': { path: liveClientFile(), type: JS },
+  }
   // Read once, on first request: the files do not change while the server runs.
   const cache = new Map<string, Promise<Buffer>>()
   const load = (path: string) => {
@@ -82,9 +79,9 @@ export function pageRoutes(publicDir: URL = PUBLIC_DIR) {
     scope.get('/', page)
     scope.get('/matches/:id', page)
     scope.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
-      const asset = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined
+      const asset = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined
       if (!asset) return sendError(reply, 404, 'not_found', `no asset ${request.params.name}`)
-      return send(reply, asset.file(dir), asset.type)
+      return send(reply, asset.path, asset.type)
     })
   }
 }

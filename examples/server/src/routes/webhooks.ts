@@ -5,6 +5,7 @@ import { type MatchEvent, ProviderPayloadError } from 'matchfeed'
 import { parseCustomEvents } from 'matchfeed/custom'
 import { createWebhookHandler, type WebhookHandler } from 'matchfeed/webhooks'
 import type { Config } from '../config.js'
+import { routeRateLimit } from '../http/rate-limit.js'
 import { refuseUntilMigrated } from '../http/readiness.js'
 import type { Runtime } from '../runtime.js'
 
@@ -46,7 +47,7 @@ export function webhookRoutes(config: Config, runtime: Runtime) {
   }
   const matchEvents = handler('webhook:match-events', (body) => parseCustomEvents(body))
   const matchStatus = handler('webhook:match-status', (body) => onlyStatusEvents(parseCustomEvents(body)))
-  const rateLimit = { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS }
+  const rateLimit = routeRateLimit(config)
 
   return async (scope: FastifyInstance) => {
     // In this scope Fastify leaves the body unread: matchfeed reads, caps and verifies the raw stream.

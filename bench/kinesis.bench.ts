@@ -1,3 +1,9 @@
+// Kinesis against kinesalite in a child process (started here, on 127.0.0.1): the sink through createPipeline
+// versus a raw-SDK PutRecords loop, the consumer's catch-up into a memory sink versus a raw GetRecords loop —
+// each pair against the same kinesalite in the same run, so the RATIOS are the figures (kinesalite is
+// CPU-bound and locks a stream per request: its absolute speed says nothing about Kinesis) — and the takeover
+// time of a shard after a worker dies (it stops renewing) and after a graceful stop, over 10 runs, with
+// Postgres leases. Not a test: figures go to notes.
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'

@@ -13,6 +13,9 @@ import {
   TIMESTAMP_MAX_LENGTH,
 } from './limits.js'
 
+/** What a provider name is made of: lower-case letters, digits, ".", "_", "-" (never ":", the id separator). */
+export const PROVIDER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
+
 export const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store'
 const LONE_SURROGATE_REASON =
   'contains a lone surrogate (not well-formed UTF-16, not Unicode text), which Postgres cannot store'

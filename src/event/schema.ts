@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { PITCH_LENGTH, PITCH_WIDTH } from '../pitch/canonical.js'
-import { storableProblem, textProblem, tooLarge, tooLong } from './bounds.js'
+import { PROVIDER_NAME_PATTERN, storableProblem, textProblem, tooLarge, tooLong } from './bounds.js'
 import {
   BODY_PARTS,
   CARDS,
@@ -64,7 +64,7 @@ export const storableText = (max: number, base: z.ZodString = z.string()) =>
 export const ProviderNameSchema = z
   .string()
   .max(limits.PROVIDER_NAME_MAX_LENGTH, tooLong(limits.PROVIDER_NAME_MAX_LENGTH))
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case name of letters, digits, ".", "_" or "-"')
+  .regex(PROVIDER_NAME_PATTERN, 'a lower-case name of letters, digits, ".", "_" or "-"')
 
 const name = z
   .string()

@@ -1,5 +1,5 @@
 import { MatchfeedError } from '../errors.js'
-import { textProblem } from '../event/bounds.js'
+import { PROVIDER_NAME_PATTERN, textProblem } from '../event/bounds.js'
 import { MATCH_ID_MAX_LENGTH, PROVIDER_NAME_MAX_LENGTH, REF_ID_MAX_LENGTH } from '../event/limits.js'
 
 /** What an id names: a match (`matchId`), a team (`team.id`) or a player (`player.id`, `relatedPlayer.id`). */
@@ -45,7 +45,6 @@ export class IdMappingError extends MatchfeedError {
   }
 }
 
-const PROVIDER = /^[a-z0-9][a-z0-9._-]*$/
 const KINDS = new Set<string>(ID_KINDS)
 // Match ids go into event ids between `:`s; team and player ids do not, but share the bound of their columns.
 const MAX_ID = { match: MATCH_ID_MAX_LENGTH, team: REF_ID_MAX_LENGTH, player: REF_ID_MAX_LENGTH }
@@ -85,7 +84,9 @@ export function checkKind(kind: unknown, field = 'kind'): IdKind {
 /** Whether `provider` is a provider name as events carry it. */
 export function isProviderName(provider: unknown): provider is string {
   return (
-    typeof provider === 'string' && provider.length <= PROVIDER_NAME_MAX_LENGTH && PROVIDER.test(provider)
+    typeof provider === 'string' &&
+    provider.length <= PROVIDER_NAME_MAX_LENGTH &&
+    PROVIDER_NAME_PATTERN.test(provider)
   )
 }
 

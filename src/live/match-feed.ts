@@ -79,13 +79,15 @@ export class MatchFeed {
 
   /**
    * A Pub/Sub wake-up may come before the stream has the entry (the sinks write in parallel, and on a busy box
-   * one may lag the other by much more than a few ms): look again, doubling the wait, until the poll would.
+   * one may lag the other by much more than a few ms): look again, doubling the wait, until the poll would —
+   * unless the head moved meanwhile (another read took the entry this wake-up was for).
    */
   private wake(): void {
+    const head = this.head
     this.read().then(
       (found) => {
         const wait = 10 * 2 ** this.wakeRetries
-        if (found > 0 || this.disposed || wait >= this.host.pollMs) this.wakeRetries = 0
+        if (found > 0 || this.head !== head || this.disposed || wait >= this.host.pollMs) this.wakeRetries = 0
         else {
           this.wakeRetries++
           setTimeout(() => this.wake(), wait).unref?.()

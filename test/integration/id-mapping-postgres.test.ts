@@ -56,7 +56,14 @@ describe('postgresIdMapStore', () => {
   })
 
   it('upserts, gets a batch in one query, lists by provider and kind, deletes', async () => {
-    const store = postgresIdMapStore({ client: pool, schema })
+    let queries = 0
+    const counting: Queryable = {
+      query: (text, values) => {
+        queries++
+        return pool.query(text, values as unknown[])
+      },
+    }
+    const store = postgresIdMapStore({ client: counting, schema })
     await store.set([
       entry('opta', 'match', 'g1', 'old'),
       entry('opta', 'team', 't1', 'club-1'),
@@ -64,6 +71,7 @@ describe('postgresIdMapStore', () => {
       entry('statsbomb', 'player', '5503', 'messi'),
     ])
     await store.set([entry('opta', 'team', 't1', 'club-one')])
+    queries = 0
     expect(
       await store.get([
         { provider: 'opta', kind: 'match', externalId: 'g1' },
@@ -78,6 +86,7 @@ describe('postgresIdMapStore', () => {
         entry('statsbomb', 'player', '5503', 'messi'),
       ]),
     )
+    expect(queries).toBe(1)
     expect(await store.list({ provider: 'opta' })).toEqual([
       entry('opta', 'match', 'g1', 'ours-1'),
       entry('opta', 'team', 't1', 'club-one'),
@@ -136,6 +145,7 @@ describe('postgresIdMapStore', () => {
       await store.list({ limit: 10 })
       await store.list({ provider: 'pager', kind: 'team', limit: 10 })
       await store.list({ after: { provider: 'pager', kind: 'team', externalId: 'a' }, limit: 10 })
+      expect(plans).toHaveLength(3)
       for (const plan of plans) {
         expect(plan).toContain('Index Scan using matchfeed_id_map_pkey')
         expect(plan).not.toContain('Sort')

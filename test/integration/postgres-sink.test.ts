@@ -317,7 +317,8 @@ describe('transactional outbox', () => {
   it('never takes a later row of a match whose earlier rows another relay holds, whenever that relay commits', async () => {
     // The race of taking locks row by row within one scan: a relay passing a match's first rows while another
     // relay held the match, then reaching its later rows after that relay committed, took those first. Here
-    // the holder (a transaction of the test's) lets go while the relay is scanning past 100,000 rows between.
+    // the holder (a transaction of the test's) lets go while the relay is scanning past 100,000 rows between
+    // (a matter of timing: the old code failed it 2 runs of 2 on this machine).
     const table = uniqueName('obr')
     await migrate(pool, { schema, table })
     const outbox = `${schema}.${table}_outbox`

@@ -46,6 +46,9 @@ interface Usage {
   systemMicros: number
   /** Resident memory every 5 s since the start, sampled by the server itself. */
   rssSamples: number[]
+  /** How late the server's event loop ran its timers since the last question: p99 and max, ms. */
+  loopDelayP99Ms: number
+  loopDelayMaxMs: number
 }
 
 interface Load {
@@ -290,6 +293,7 @@ async function measure(variant: Variant) {
       // autocannon, in this process; the WebSocket clients' process (its figure includes the wait for the last).
       loadGeneratorCpuMicrosPerEvent: round((loadCpu.user + loadCpu.system) / measured),
       clientsCpuMicrosPerEvent: clientsCpu,
+      loopDelayP99Ms: round(end.loopDelayP99Ms),
       rssStartMB: mb(server.ready.rss!),
       rssEndMB: mb(end.rss),
       rssSamplesMB: soak ? end.rssSamples.map(mb) : undefined,

@@ -149,7 +149,8 @@ export class SinkRunner {
     if (this.policy === 'block') await this.room(events.length)
     else this.queued += events.length
     const settled: Promise<void>[] = []
-    for (const [matchId, group] of groupByMatch(events)) {
+    const groups = groupByMatch(events)
+    for (const [matchId, group] of groups) {
       let deferred!: Deferred
       settled.push(
         new Promise<void>((resolve, reject) => {
@@ -162,7 +163,7 @@ export class SinkRunner {
       this.counters.pending += group.length
     }
     if (this.policy === 'drop-oldest') this.dropOverflow()
-    for (const matchId of new Set(events.map((e) => e.matchId))) this.kick(matchId)
+    for (const matchId of groups.keys()) this.kick(matchId)
     await Promise.all(settled)
   }
 

@@ -143,6 +143,14 @@ describe('parseCustomEvents', () => {
     ['a string minute', { ...guidePayload, minute: '23' }, 'minute', /number/],
     ['an x outside 0..100', { ...guidePayload, position_x: 100.5 }, 'position_x', /outside 0\.\.100/],
     ['x without y', { ...guidePayload, position_y: null }, 'position_y', /come together/],
+    // An already-parsed payload can hold what JSON cannot: NaN would pass the 0..100 range check.
+    ['a NaN x', { ...guidePayload, position_x: Number.NaN }, 'position_x', /number NaN/],
+    [
+      'an infinite end y',
+      { ...guidePayload, end_position_x: 1, end_position_y: -Infinity },
+      'end_position_y',
+      /number -Infinity/,
+    ],
     ['a period before its minute', { ...guidePayload, minute: 30, period: 2 }, 'minute', /before period 2/],
     ['a bad timestamp', { ...guidePayload, timestamp: 'yesterday' }, 'timestamp', /./],
     ['a colon in match_id', { ...guidePayload, match_id: 'a:b' }, 'match_id', /":"/],

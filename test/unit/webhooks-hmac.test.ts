@@ -76,6 +76,19 @@ describe('hmac (GitHub X-Hub-Signature-256, X-Signature)', () => {
     failure(() => verifyHmacSignature(BODY, {}, { secret }), 'missing_header', 'x-signature')
   })
 
+  it('a wider character is not read as the hex digit of its low byte', () => {
+    const signature = signHmacSignature(BODY, { secret })['x-signature']!
+    // U+FF30..U+FF39 and U+0130..U+0139 end in the bytes of '0'..'9', U+FF41.. in those of 'A'..
+    for (const high of [0xff00, 0x0100]) {
+      const wide = String.fromCharCode(high | signature.charCodeAt(0))
+      failure(
+        () => verifyHmacSignature(BODY, { 'x-signature': wide + signature.slice(1) }, { secret }),
+        'malformed_header',
+        'x-signature',
+      )
+    }
+  })
+
   it('idHeader becomes id (not the replay key: it is unsigned), and is then required', () => {
     const headers = {
       ...signHmacSignature(BODY, { secret }),

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { createMemorySeenIdStore } from '../../src/webhooks/index.js'
+
+describe('createMemorySeenIdStore', () => {
+  it('remembers a key until its TTL has passed', () => {
+    let now = 1_000
+    const store = createMemorySeenIdStore({ now: () => now })
+    store.add('a', 500)
+    expect(store.has('a')).toBe(true)
+    now = 1_499
+    expect(store.has('a')).toBe(true)
+    now = 1_500
+    expect(store.has('a')).toBe(false)
+    expect(store.has('never')).toBe(false)
+  })
+
+  it('always remembers the last maxEntries keys, and holds at most twice as many', () => {
+    const maxEntries = 100
+    const store = createMemorySeenIdStore({ maxEntries })
+    for (let added = 1; added <= 1_000; added++) {
+      store.add(`k${added}`, 60_000)
+      // The newest maxEntries are all there, whatever the moment in the generations' turnover…
+      for (let k = Math.max(1, added - maxEntries + 1); k <= added; k++) expect(store.has(`k${k}`)).toBe(true)
+      // …and nothing older than twice that.
+      if (added > 2 * maxEntries) expect(store.has(`k${added - 2 * maxEntries}`)).toBe(false)
+    }
+  })
+
+  it('a key added again gets its new TTL and counts as recent', () => {
+    let now = 0
+    const store = createMemorySeenIdStore({ maxEntries: 2, now: () => now })
+    store.add('a', 100)
+    store.add('b', 100)
+    store.add('a', 1_000)
+    for (const key of ['c', 'd']) store.add(key, 100)
+    now = 500
+    // 'a' was re-added after 'b': it is among the last two before 'c' and 'd' (at most four are held).
+    expect(store.has('a')).toBe(true)
+    expect(store.has('b')).toBe(false)
+  })
+})

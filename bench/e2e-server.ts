@@ -89,10 +89,12 @@ function sinkOf(config: Sink | SinkOptions): Sink {
  * Live clients: the Pub/Sub messages of every match go to every connected WebSocket client, gathered for a
  * few milliseconds into one frame (a JSON array) that is built once and sent to every client as the same
  * bytes. A frame per event per client costs a system call each and was the largest item of the server's
- * profile. The wait grows with the clients (5 ms for 250 or fewer, up to 20 ms for 1,000), so that the
- * sends per second stay bounded however many listen.
+ * profile. The wait grows with the clients (5 ms for 500 or fewer, 10 ms from 1,000), so that the sends per
+ * second stay bounded however many listen: at 1,000 clients a flush writes for 8–10 ms (about 9 µs a
+ * client), and 20 ms instead of 10 cost 14 ms more at the first client's p99 for about 0.9× the server's
+ * CPU (docs/benchmarks.md).
  */
-const flushMs = (clients: number) => Math.min(20, Math.max(5, clients / 50))
+const flushMs = (clients: number) => Math.min(10, Math.max(5, clients / 100))
 async function serveLiveClients(server: ReturnType<typeof createServer>) {
   const subscriber = createClient({ url: REDIS_URL })
   const wss = new WebSocketServer({ server, path: '/live' })

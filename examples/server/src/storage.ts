@@ -11,12 +11,17 @@ export interface Storage {
   readonly migrated: boolean
   /** Runs the migrations, retrying while the database is unreachable, until `signal` aborts. */
   migrate(signal: AbortSignal, onRetry: (error: unknown) => void): Promise<void>
-  /** Resolves when the database answers within `timeoutMs`. */
+  /**
+   * Resolves when the database answers within `timeoutMs`. One query at a time, and an answer is reused for
+   * PING_REUSE_MS: every match page polls the health route every 3 s, and a thousand viewers must not make
+   * Postgres answer hundreds of `SELECT 1` a second. A failure is not reused: the next call asks again.
+   */
   ping(timeoutMs: number): Promise<void>
   close(): Promise<void>
 }
 
 const RETRY_MS = 1000
+const PING_REUSE_MS = 1000
 
 export function openStorage(config: Config): Storage {
   const pool = config.DATABASE_URL
@@ -26,6 +31,18 @@ export function openStorage(config: Config): Storage {
   pool?.on('error', () => {})
   const client: Queryable & { close?(): Promise<void> } = pool ?? new PGlite(config.PGLITE_DATA_DIR)
   let migrated = false
+  let lastPing: { answer: Promise<void>; answeredAt: number | undefined } | undefined
+  async function query(timeoutMs: number) {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    })
+    try {
+      await Promise.race([client.query('SELECT 1'), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
   return {
     kind: pool ? 'postgres' : 'pglite',
     client,
@@ -44,16 +61,22 @@ export function openStorage(config: Config): Storage {
         }
       }
     },
-    async ping(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-      })
-      try {
-        await Promise.race([client.query('SELECT 1'), timeout])
-      } finally {
-        clearTimeout(timer)
+    ping(timeoutMs) {
+      const answeredAt = lastPing?.answeredAt
+      const fresh = answeredAt === undefined || Date.now() - answeredAt <= PING_REUSE_MS
+      if (lastPing === undefined || !fresh) {
+        const current: NonNullable<typeof lastPing> = { answer: query(timeoutMs), answeredAt: undefined }
+        current.answer.then(
+          () => {
+            current.answeredAt = Date.now()
+          },
+          () => {
+            if (lastPing === current) lastPing = undefined
+          },
+        )
+        lastPing = current
       }
+      return lastPing.answer
     },
     async close() {
       if (pool) await pool.end()

@@ -197,6 +197,45 @@ describe('rate limiting', () => {
   })
 })
 
+/** Counts the `SELECT 1` pings `app`'s storage sends from now on. */
+function countPings(target: FastifyInstance) {
+  const client = target.runtime.storage.client as { query: (...args: unknown[]) => Promise<unknown> }
+  const query = client.query.bind(client)
+  const counter = { pings: 0 }
+  client.query = (...args: unknown[]) => {
+    if (args[0] === 'SELECT 1') counter.pings++
+    return query(...args)
+  }
+  return counter
+}
+
+describe('the storage ping behind readiness and health', () => {
+  it('is one query for many polls at once, reused for a second once answered', async () => {
+    const reuseOver = () => new Promise((resolve) => setTimeout(resolve, 1100))
+    await reuseOver() // an answer to an earlier test's poll is no longer reused
+    const counter = countPings(app)
+    const burst = () =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => app.inject(i % 2 ? '/readyz' : '/api/v1/feed/health')))
+    expect((await burst()).map((r) => r.statusCode)).toEqual(Array(40).fill(200))
+    expect((await burst()).every((r) => r.statusCode === 200)).toBe(true)
+    expect(counter.pings).toBe(1)
+    await reuseOver()
+    await burst()
+    expect(counter.pings).toBe(2)
+  })
+
+  it('a failed ping is not reused: the next poll asks again', async () => {
+    const down = await build(testConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }))
+    try {
+      const counter = countPings(down)
+      for (let i = 0; i < 3; i++) expect((await down.inject('/readyz')).statusCode).toBe(503)
+      expect(counter.pings).toBe(3)
+    } finally {
+      await down.close()
+    }
+  })
+})
+
 describe('storage unreachable', () => {
   it('answers 503 with Retry-After on readiness, health and every write, never 2xx; livez stays 200', async () => {
     const down = await build(testConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }))

@@ -47,9 +47,8 @@ interface Usage {
   systemMicros: number
   /** Resident memory every 5 s since the start, sampled by the server itself. */
   rssSamples: number[]
-  /** How late the server's event loop ran its timers since the last question: p99 and max, ms. */
+  /** How late the server's event loop ran a due tick since the last question: p99, ms (bench/e2e-usage.ts). */
   loopDelayP99Ms: number
-  loopDelayMaxMs: number
 }
 
 interface Load {
@@ -201,6 +200,8 @@ async function measure(variant: Variant) {
     : undefined
   const sentAt = new Float64Array(soak ? 0 : load!.bodies.length)
   const path = variant.reference ? '/api/v1/webhooks/match-events' : '/'
+  // The paced variants' connections, kept from the warm-up to the run (autocannon keeps its own).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
   let next = 0
   /** autocannon over the next `amount` bodies (or for the soak's duration); the rate up to the last answer. */
   async function fire(amount: number) {
@@ -247,7 +248,6 @@ async function measure(variant: Variant) {
    * quota at once at the start of the second, a burst of 200 events, not 200 events a second.
    */
   async function paced(amount: number) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
     const latencies = new Float64Array(amount)
     const started = now()
     let failed = 0
@@ -272,7 +272,6 @@ async function measure(variant: Variant) {
       )
     }
     await Promise.all(answers)
-    agent.destroy()
     if (failed > 0) throw new Error(`${variant.name}: ${failed} of ${amount} requests not answered 200`)
     latencies.sort()
     const latency = { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)) }
@@ -320,7 +319,8 @@ async function measure(variant: Variant) {
         return Float64Array.from(values).sort()
       }
       // Over the deliveries to every sampled client: the fan-out's order matters (the last written to waits
-      // for all the others), so the first client alone would flatter it.
+      // for all the others; the clients' numbers follow the server's order only roughly, as they all connect
+      // at once), so the first client alone would flatter it.
       const sampled = Object.keys(report.arrivals).map(Number)
       const all = Float64Array.from(sampled.flatMap((client) => [...latencies(client)])).sort()
       clientLatency = {
@@ -358,6 +358,7 @@ async function measure(variant: Variant) {
       ...stored,
     }
   } finally {
+    agent.destroy()
     if (clients) await stopChild(clients.child)
     await stopChild(server.child)
   }

@@ -13,7 +13,7 @@ export interface SeenIdStore {
  * In memory, with a TTL per entry and bounded whatever the traffic: the last `maxEntries` keys added are always
  * remembered (until they expire), and at most twice as many are held. Keys are kept in two generations
  * (`RecentMap`) rather than evicted oldest-first one by one: deleting a Map's first key on every add made each
- * delivery about three times slower once the store was full (docs/benchmarks.md, the soak).
+ * delivery about 2.6 times slower once the store was full (docs/benchmarks.md, the soak).
  */
 export function createMemorySeenIdStore(
   options: { maxEntries?: number; now?: () => number } = {},

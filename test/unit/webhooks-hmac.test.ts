@@ -78,7 +78,7 @@ describe('hmac (GitHub X-Hub-Signature-256, X-Signature)', () => {
 
   it('a wider character is not read as the hex digit of its low byte', () => {
     const signature = signHmacSignature(BODY, { secret })['x-signature']!
-    // U+FF30..U+FF39 and U+0130..U+0139 end in the bytes of '0'..'9', U+FF41.. in those of 'A'..
+    // The same low byte as the first hex digit, with U+FF00 or U+0100 above it ('4' → U+FF34, U+0134).
     for (const high of [0xff00, 0x0100]) {
       const wide = String.fromCharCode(high | signature.charCodeAt(0))
       failure(

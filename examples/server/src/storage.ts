@@ -63,12 +63,12 @@ export function openStorage(config: Config): Storage {
     },
     ping(timeoutMs) {
       const answeredAt = lastPing?.answeredAt
-      const fresh = answeredAt === undefined || Date.now() - answeredAt <= PING_REUSE_MS
+      const fresh = answeredAt === undefined || performance.now() - answeredAt <= PING_REUSE_MS
       if (lastPing === undefined || !fresh) {
         const current: NonNullable<typeof lastPing> = { answer: query(timeoutMs), answeredAt: undefined }
         current.answer.then(
           () => {
-            current.answeredAt = Date.now()
+            current.answeredAt = performance.now()
           },
           () => {
             if (lastPing === current) lastPing = undefined

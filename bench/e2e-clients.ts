@@ -14,27 +14,20 @@ const sampled = new Set([0, 1, 2, 3, 4].map((k) => Math.round((k * (count - 1)) 
 const arrivals = new Map<number, { ids: number[]; at: number[] }>(
   [...sampled].map((i) => [i, { ids: [], at: [] }]),
 )
-const ID_FIELD = '"providerEventId":"'
-const ID_FIELD_BYTES = Buffer.from(ID_FIELD)
+const ID_FIELD = Buffer.from('"providerEventId":"')
+const QUOTE = 0x22
 
+// The bytes are searched as they came, not decoded nor parsed; only the sampled clients read the ids.
 function onMessage(client: number, data: WebSocket.RawData) {
   const now = performance.timeOrigin + performance.now()
+  const bytes = data as Buffer
   const sample = arrivals.get(client)
-  if (!sample) {
-    // The bytes are searched as they came, not decoded: the other clients only count.
-    const bytes = data as Buffer
-    for (let at = bytes.indexOf(ID_FIELD_BYTES); at !== -1; at = bytes.indexOf(ID_FIELD_BYTES, at + 1))
-      received[client]!++
-    return
-  }
-  const text = data.toString()
-  let at = text.indexOf(ID_FIELD)
-  while (at !== -1) {
+  for (let at = bytes.indexOf(ID_FIELD); at !== -1; at = bytes.indexOf(ID_FIELD, at + 1)) {
     received[client]!++
+    if (!sample) continue
     const start = at + ID_FIELD.length
-    sample.ids.push(Number(text.slice(start, text.indexOf('"', start))))
+    sample.ids.push(Number(bytes.toString('latin1', start, bytes.indexOf(QUOTE, start))))
     sample.at.push(now)
-    at = text.indexOf(ID_FIELD, at + ID_FIELD.length)
   }
 }
 

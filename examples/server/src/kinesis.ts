@@ -9,6 +9,7 @@ import { type OutboxRelay, postgresSink } from 'matchfeed/sinks/postgres'
 import { openBackends, outboxRelay } from './backends.js'
 import type { Config } from './config.js'
 import { withDeadline } from './deadline.js'
+import { sharedAnswer } from './shared-answer.js'
 import type { Storage } from './storage.js'
 
 /** The workers' consumer group: their leases and checkpoints in `matchfeed_kinesis_leases`. */
@@ -59,21 +60,11 @@ export function openKinesis(config: Config, log: Logger): KinesisLink {
       return errorName(error)
     }
   }
-  let last: { at: number; answer: Promise<string | undefined> } | undefined
   return {
     stream,
     client,
-    probe() {
-      // Reused while in flight, and for PROBE_REUSE_MS once settled.
-      if (last === undefined || (last.at > 0 && Date.now() - last.at > PROBE_REUSE_MS)) {
-        const current = { at: 0, answer: describe() }
-        void current.answer.then(() => {
-          current.at = Date.now()
-        })
-        last = current
-      }
-      return last.answer
-    },
+    // Reused while in flight, and for PROBE_REUSE_MS once answered (`describe` answers failures too).
+    probe: sharedAnswer(PROBE_REUSE_MS, describe),
     close: () => client.destroy(),
   }
 }

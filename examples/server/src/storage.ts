@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { migrate, type Queryable } from 'matchfeed/sinks/postgres'
 import pg from 'pg'
 import type { Config } from './config.js'
+import { sharedAnswer } from './shared-answer.js'
 
 export interface Storage {
   readonly kind: 'postgres' | 'pglite'
@@ -12,15 +13,16 @@ export interface Storage {
   /** Runs the migrations, retrying while the database is unreachable, until `signal` aborts. */
   migrate(signal: AbortSignal, onRetry: (error: unknown) => void): Promise<void>
   /**
-   * Resolves when the database answers within `timeoutMs`. One query at a time, and an answer is reused for
+   * Resolves when the database answers within PING_TIMEOUT_MS. One query at a time, and an answer is reused for
    * PING_REUSE_MS: every match page polls the health route every 3 s, and a thousand viewers must not make
    * Postgres answer hundreds of `SELECT 1` a second. A failure is not reused: the next call asks again.
    */
-  ping(timeoutMs: number): Promise<void>
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
 const RETRY_MS = 1000
+const PING_TIMEOUT_MS = 2000
 const PING_REUSE_MS = 1000
 
 export function openStorage(config: Config): Storage {
@@ -31,11 +33,10 @@ export function openStorage(config: Config): Storage {
   pool?.on('error', () => {})
   const client: Queryable & { close?(): Promise<void> } = pool ?? new PGlite(config.PGLITE_DATA_DIR)
   let migrated = false
-  let lastPing: { answer: Promise<void>; answeredAt: number | undefined } | undefined
-  async function query(timeoutMs: number) {
+  async function selectOne() {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS)
     })
     try {
       await Promise.race([client.query('SELECT 1'), timeout])
@@ -61,23 +62,7 @@ export function openStorage(config: Config): Storage {
         }
       }
     },
-    ping(timeoutMs) {
-      const answeredAt = lastPing?.answeredAt
-      const fresh = answeredAt === undefined || performance.now() - answeredAt <= PING_REUSE_MS
-      if (lastPing === undefined || !fresh) {
-        const current: NonNullable<typeof lastPing> = { answer: query(timeoutMs), answeredAt: undefined }
-        current.answer.then(
-          () => {
-            current.answeredAt = performance.now()
-          },
-          () => {
-            if (lastPing === current) lastPing = undefined
-          },
-        )
-        lastPing = current
-      }
-      return lastPing.answer
-    },
+    ping: sharedAnswer(PING_REUSE_MS, selectOne),
     async close() {
       if (pool) await pool.end()
       else await (client as PGlite).close()

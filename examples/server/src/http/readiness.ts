@@ -6,8 +6,6 @@ import type { Runtime } from '../runtime.js'
 import type { Storage } from '../storage.js'
 import { RETRY_AFTER_SECONDS, sendError } from './errors.js'
 
-const PING_TIMEOUT_MS = 2000
-
 export function refuseNotReady(reply: FastifyReply) {
   return sendError(reply, 503, 'not_ready', 'storage is not ready yet; retry later')
 }
@@ -30,7 +28,7 @@ export async function probeBackends(
   kinesis: KinesisLink | undefined,
 ): Promise<Reachability> {
   const [storageError, streamError] = await Promise.all([
-    storage.ping(PING_TIMEOUT_MS).then(
+    storage.ping().then(
       () => undefined,
       (error: Error) => error.message,
     ),

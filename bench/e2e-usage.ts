@@ -1,17 +1,24 @@
 // What a bench server process reports of itself to bench/e2e.bench.ts over IPC: resident memory and CPU time,
 // when asked ('usage'), and its RSS sampled every 5 s (the soak's memory over time, not asked for during load).
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 
 const rssSamples: number[] = []
 setInterval(() => rssSamples.push(process.memoryUsage().rss), 5_000).unref()
 
-/** Resident memory, and CPU time used so far (user + system, and system alone, µs): reported per event. */
+// The collector's pauses of the main thread (young-generation passes and full collections), ms so far.
+let gcPauseMs = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauseMs += entry.duration
+}).observe({ entryTypes: ['gc'] })
+
+/** Resident memory, CPU time used so far (user + system, and system alone, µs) and GC pauses: reported per event. */
 export function usage() {
   const cpu = process.cpuUsage()
   return {
     rss: process.memoryUsage().rss,
     cpuMicros: cpu.user + cpu.system,
     systemMicros: cpu.system,
+    gcPauseMs,
     rssSamples,
   }
 }

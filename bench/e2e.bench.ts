@@ -45,6 +45,8 @@ interface Usage {
   cpuMicros: number
   /** The part of cpuMicros spent in the kernel (system calls: sockets, epoll). */
   systemMicros: number
+  /** How long the collector paused the main thread so far, ms (its helper threads' time is in cpuMicros). */
+  gcPauseMs: number
   /** Resident memory every 5 s since the start, sampled by the server itself. */
   rssSamples: number[]
   /** How late the server's event loop ran a due tick since the last question: p99, ms (bench/e2e-usage.ts). */
@@ -344,6 +346,7 @@ async function measure(variant: Variant) {
       everyClientGotAll: clientLatency?.everyClientGotAll,
       serverCpuMicrosPerEvent: round((end.cpuMicros - before.cpuMicros) / measured),
       serverSystemMicrosPerEvent: round((end.systemMicros - before.systemMicros) / measured),
+      serverGcPauseMicrosPerEvent: round(((end.gcPauseMs - before.gcPauseMs) * 1000) / measured),
       postgresCpuMicrosPerEvent: postgresCpu,
       redisCpuMicrosPerEvent: redisCpu,
       // autocannon, in this process; the WebSocket clients' process (its figure includes the wait for the last).
@@ -456,7 +459,7 @@ export async function run(flags = parseFlags()) {
     checkStored(row)
     rows.push(row)
     console.error(
-      `  ${row.variant}: ${row.eventsPerSecond} events/s, server CPU ${row.serverCpuMicrosPerEvent} µs/event (system ${row.serverSystemMicrosPerEvent})`,
+      `  ${row.variant}: ${row.eventsPerSecond} events/s, server CPU ${row.serverCpuMicrosPerEvent} µs/event (system ${row.serverSystemMicrosPerEvent}, GC pauses ${row.serverGcPauseMicrosPerEvent})`,
     )
   }
   const bare = rows.find((row) => row.variant === 'bare node:http')?.eventsPerSecond ?? Number.NaN

@@ -1,3 +1,5 @@
+import { InFlightList } from './in-flight-list.js'
+
 /**
  * The one abortable delay. Resolves after `ms` (a negative wait is no wait); REJECTS with the signal's
  * reason when the signal aborts, before or during the wait, and then leaves no timer behind. A caller that
@@ -37,14 +39,14 @@ export function ignoreAbort(signal: AbortSignal): (error: unknown) => void {
  */
 export function coarseDeadlines(windowMs: number) {
   const tickMs = Math.min(250, Math.max(5, Math.floor(windowMs / 20)))
-  const waiting = new Set<{ at: number; expire: () => void }>()
+  const waiting = new InFlightList<{ at: number; expire: () => void; cancel: () => void }>()
   let ticker: ReturnType<typeof setInterval> | undefined
 
   function tick() {
     const now = Date.now()
     for (const entry of waiting) {
       if (entry.at > now) continue
-      waiting.delete(entry)
+      entry.cancel()
       entry.expire()
     }
     if (waiting.size === 0) {
@@ -56,13 +58,13 @@ export function coarseDeadlines(windowMs: number) {
   return {
     /** Runs `expire` once `at` (epoch ms) has passed, unless the returned cancel ran first. */
     add(at: number, expire: () => void): () => void {
-      const entry = { at, expire }
-      waiting.add(entry)
+      const entry = { at, expire, cancel: () => {} }
+      entry.cancel = waiting.add(entry)
       if (ticker === undefined) {
         ticker = setInterval(tick, tickMs)
         ticker.unref?.()
       }
-      return () => waiting.delete(entry)
+      return entry.cancel
     },
   }
 }

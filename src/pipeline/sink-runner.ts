@@ -2,6 +2,7 @@ import pRetry from 'p-retry'
 import { MatchfeedError } from '../errors.js'
 import type { MatchEvent } from '../event/schema.js'
 import { markValidated } from '../event/validate.js'
+import { InFlightList } from '../in-flight-list.js'
 import { coarseDeadlines } from '../time.js'
 import type { Sink } from './contracts.js'
 import { Histogram } from './histogram.js'
@@ -58,6 +59,8 @@ interface Piece {
   enqueuedAt: number
   settled: boolean
   deferred: Deferred
+  /** Takes it out of the drop-oldest order (once taken for writing, settled or given back); drop-oldest only. */
+  leaveArrival?: () => void
 }
 
 interface Lane {
@@ -95,8 +98,8 @@ export class SinkRunner {
   lastDropAt: number | undefined
 
   private readonly lanes = new Map<string, Lane>()
-  /** Queued (not yet taken for writing) pieces in arrival order, for drop-oldest. */
-  private readonly arrival = new Set<Piece>()
+  /** Queued (not yet taken for writing) pieces in arrival order, for drop-oldest (not a Set: InFlightList). */
+  private readonly arrival = new InFlightList<Piece>()
   /** Events queued or granted room in the queue. */
   private queued = 0
   /** Batches waiting for room, first come first served (a later batch never overtakes). */
@@ -136,8 +139,8 @@ export class SinkRunner {
   private readonly writeTimeoutMs: number
   /** Write timeouts on one coarse ticker, not a timer per write (bench/e2e). */
   private readonly writeDeadlines: ReturnType<typeof coarseDeadlines>
-  /** The settle functions of the writes in flight. */
-  private readonly writing = new Set<(error?: unknown) => void>()
+  /** The settle functions of the writes in flight (not a Set: see InFlightList). */
+  private readonly writing = new InFlightList<(error?: unknown) => void>()
 
   get queueFill(): number {
     return this.queued / this.maxQueued
@@ -159,7 +162,7 @@ export class SinkRunner {
       )
       const piece: Piece = { events: group, enqueuedAt: this.hooks.now(), settled: false, deferred }
       this.lane(matchId).queue.push(piece)
-      if (this.policy === 'drop-oldest') this.arrival.add(piece)
+      if (this.policy === 'drop-oldest') piece.leaveArrival = this.arrival.add(piece)
       this.counters.pending += group.length
     }
     if (this.policy === 'drop-oldest') this.dropOverflow()
@@ -201,9 +204,9 @@ export class SinkRunner {
   }
 
   private dropOverflow(): void {
-    for (const oldest of this.arrival) {
+    for (let oldest = this.arrival.first(); oldest; oldest = this.arrival.first()) {
       if (this.queued <= this.maxQueued) break
-      this.arrival.delete(oldest)
+      oldest.leaveArrival!()
       const lane = this.lanes.get(oldest.events[0]!.matchId)
       const index = lane?.queue.indexOf(oldest) ?? -1
       if (index < 0) continue
@@ -229,7 +232,7 @@ export class SinkRunner {
           pieces.push(next)
           size += next.events.length
         }
-        for (const piece of pieces) this.arrival.delete(piece) // being written: no longer droppable
+        for (const piece of pieces) piece.leaveArrival?.() // being written: no longer droppable
         this.unqueue(size)
         const given = await this.deliver(pieces, size)
         // A batch given back to its source will come again: later batches of the match must not pass it.
@@ -318,8 +321,11 @@ export class SinkRunner {
     const signal = this.abort.signal
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise<void>((resolve, reject) => {
+      let settled = false
       const done = (error?: unknown) => {
-        if (!this.writing.delete(done)) return
+        if (settled) return
+        settled = true
+        stopWriting()
         cancel()
         if (error === undefined) resolve()
         else reject(error)
@@ -332,7 +338,7 @@ export class SinkRunner {
           }),
         ),
       )
-      this.writing.add(done)
+      const stopWriting = this.writing.add(done)
       Promise.resolve()
         .then(() => this.options.sink.write(batch))
         .then(
@@ -344,7 +350,7 @@ export class SinkRunner {
 
   private giveBack(pieces: Piece[], error: unknown): void {
     for (const piece of pieces) {
-      this.arrival.delete(piece)
+      piece.leaveArrival?.()
       this.unqueue(piece.events.length)
       this.counters.pending -= piece.events.length
       this.counters.rejected += piece.events.length
@@ -375,7 +381,7 @@ export class SinkRunner {
     } else {
       piece.deferred.reject(error)
     }
-    this.arrival.delete(piece)
+    piece.leaveArrival?.()
   }
 
   private checkIdle(): void {

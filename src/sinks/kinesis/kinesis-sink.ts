@@ -1,6 +1,7 @@
 import { invalidOption, MatchfeedError } from '../../errors.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
+import { InFlightList } from '../../in-flight-list.js'
 import type { Sink } from '../../pipeline/contracts.js'
 import { type KinesisConnectionOptions, lazyKinesis, sendCommand, streamTarget } from './client.js'
 import { PutQueue, type PutQueueCounters } from './put-queue.js'
@@ -72,7 +73,7 @@ export function kinesisSink(options: KinesisSinkOptions): KinesisSink {
       },
     },
   )
-  const inflight = new Set<Promise<unknown>>()
+  const inflight = new InFlightList<Promise<unknown>>()
   let closed = false
 
   async function put(events: MatchEvent[]): Promise<void> {
@@ -108,11 +109,11 @@ export function kinesisSink(options: KinesisSinkOptions): KinesisSink {
       const events = validateMatchEvents(batch)
       if (events.length === 0) return
       const op = put(events)
-      inflight.add(op)
+      const done = inflight.add(op)
       try {
         await op
       } finally {
-        inflight.delete(op)
+        done()
       }
     },
     counters: () => ({ ...queue.counters }),

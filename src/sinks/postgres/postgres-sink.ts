@@ -3,6 +3,7 @@ import { eventsJson } from '../../event/json.js'
 import { latestVersions } from '../../event/merge.js'
 import type { MatchEvent } from '../../event/schema.js'
 import { validateMatchEvents } from '../../event/validate.js'
+import { InFlightList } from '../../in-flight-list.js'
 import { importPeer } from '../../peer.js'
 import type { Sink } from '../../pipeline/contracts.js'
 import { postgresError, preparedStatement, type Queryable } from './db.js'
@@ -106,7 +107,7 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
   const queue: Pending[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
   let turn: ReturnType<typeof setImmediate> | undefined
-  const active = new Set<Promise<void>>()
+  const active = new InFlightList<Promise<void>>()
 
   function client(): Promise<Queryable> {
     ready ??= open().catch((error: unknown) => {
@@ -187,11 +188,12 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
         taken.push(next)
         rows += next.events.length
       }
+      let done = () => {}
       const run: Promise<void> = flush(taken).finally(() => {
-        active.delete(run)
+        done()
         schedule()
       })
-      active.add(run)
+      done = active.add(run)
     }
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { invalidOption, MatchfeedError } from '../../errors.js'
+import { InFlightList } from '../../in-flight-list.js'
 import { importPeer } from '../../peer.js'
 import { settleWithin } from '../../time.js'
 import { SinkError } from '../sink-error.js'
@@ -249,7 +250,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, si
  * the sinks are idempotent), typed as RedisError, and awaited by close(); refused once closed.
  */
 export function trackedWrites(sink: string, timeoutMs: number) {
-  const inflight = new Set<Promise<unknown>>()
+  const inflight = new InFlightList<Promise<unknown>>()
   let closed = false
   return {
     async run(what: string, work: () => Promise<unknown>): Promise<void> {
@@ -257,11 +258,11 @@ export function trackedWrites(sink: string, timeoutMs: number) {
       const op = withTimeout(work(), timeoutMs, what, sink).catch((error: unknown) => {
         throw MatchfeedError.isInstance(error) ? error : redisError(what, error, sink)
       })
-      inflight.add(op)
+      const done = inflight.add(op)
       try {
         await op
       } finally {
-        inflight.delete(op)
+        done()
       }
     },
     /** Refuses new writes and waits for those in flight. */

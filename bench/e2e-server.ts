@@ -90,7 +90,7 @@ function sinkOf(config: Sink | SinkOptions): Sink {
  * few milliseconds into one frame (a JSON array) that is built once and sent to every client as the same
  * bytes. A frame per event per client costs a system call each and was the largest item of the server's
  * profile. The wait grows with the clients (5 ms for 500 or fewer, 10 ms from 1,000), so that the sends per
- * second stay bounded however many listen: at 1,000 clients a flush writes for 8–10 ms (about 9 µs a
+ * second stay bounded however many listen: at 1,000 clients a flush writes for 5–10 ms (5–9 µs a
  * client), and 20 ms instead of 10 cost 14 ms more at the first client's p99 for about 0.9× the server's
  * CPU (docs/benchmarks.md).
  */

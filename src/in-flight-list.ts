@@ -6,11 +6,11 @@ interface Node<T> {
 
 /**
  * Things under way (writes, deadlines), each removed once, in any order: a doubly linked list whose nodes are
- * unlinked and emptied on removal. Not a Set: in a long-lived Set or Map whose entries come and go, removed
- * entries still survived the collector's young-generation passes (V8 keeps the hash tables a Set has
- * outgrown, entries included, and an old one holds young entries alive until a full collection), so every
- * write's closure and the batch it holds were promoted to the old generation: about 1 KB a webhook delivery
- * in process, and the young-generation collector's time grew with it (docs/benchmarks.md).
+ * unlinked and emptied on removal. Not a Set: in a long-lived Set whose entries come and go, removed entries
+ * were measured to survive the collector's young-generation passes until a full collection (as far as we can
+ * tell, V8 keeps the tables a Set has outgrown, entries included, for iterators still on them, and an old one
+ * holds young entries alive), and with them each write's closure and the batch it holds: about 1 KB promoted
+ * to the old generation per webhook delivery in process (docs/benchmarks.md).
  */
 export class InFlightList<T> {
   private readonly head: Node<T> = { value: undefined, previous: undefined, next: undefined }

@@ -322,6 +322,7 @@ export class SinkRunner {
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise<void>((resolve, reject) => {
       let settled = false
+      // Runs later (the deadline's tick or the write), by when `stopWriting` and `cancel` below are set.
       const done = (error?: unknown) => {
         if (settled) return
         settled = true

@@ -31,6 +31,9 @@ export function ignoreAbort(signal: AbortSignal): (error: unknown) => void {
   }
 }
 
+/** An entry's cancel until the list has given it one (a shared function: nothing allocated per deadline). */
+const notYet = () => {}
+
 /**
  * Many short-lived deadlines checked by one coarse ticker instead of a timer each: a receiver's responses, a
  * sink's writes. A timer per operation was a tenth of the webhook handler's own cost (bench/). An expiry runs
@@ -58,7 +61,7 @@ export function coarseDeadlines(windowMs: number) {
   return {
     /** Runs `expire` once `at` (epoch ms) has passed, unless the returned cancel ran first. */
     add(at: number, expire: () => void): () => void {
-      const entry = { at, expire, cancel: () => {} }
+      const entry = { at, expire, cancel: notYet }
       entry.cancel = waiting.add(entry)
       if (ticker === undefined) {
         ticker = setInterval(tick, tickMs)

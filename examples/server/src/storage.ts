@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { migrate, type Queryable } from 'matchfeed/sinks/postgres'
 import pg from 'pg'
 import type { Config } from './config.js'
+import { withDeadline } from './deadline.js'
 import { sharedAnswer } from './shared-answer.js'
 
 export interface Storage {
@@ -34,15 +35,12 @@ export function openStorage(config: Config): Storage {
   const client: Queryable & { close?(): Promise<void> } = pool ?? new PGlite(config.PGLITE_DATA_DIR)
   let migrated = false
   async function selectOne() {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS)
-    })
-    try {
-      await Promise.race([client.query('SELECT 1'), timeout])
-    } finally {
-      clearTimeout(timer)
-    }
+    const answered = await withDeadline(
+      client.query('SELECT 1').then(() => true),
+      PING_TIMEOUT_MS,
+      () => false,
+    )
+    if (!answered) throw new Error(`no answer within ${PING_TIMEOUT_MS} ms`)
   }
   return {
     kind: pool ? 'postgres' : 'pglite',

@@ -188,12 +188,11 @@ export function postgresSink(options: PostgresSinkOptions): PostgresSink {
         taken.push(next)
         rows += next.events.length
       }
-      let done = () => {}
       const run: Promise<void> = flush(taken).finally(() => {
-        done()
+        leave()
         schedule()
       })
-      done = active.add(run)
+      const leave = active.add(run)
     }
   }
 

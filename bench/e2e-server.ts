@@ -19,6 +19,13 @@ export interface E2eSetup {
   sinks: 'echo' | ('memory' | 'postgres' | 'streams' | 'pubsub')[]
   /** `outbox`: only Postgres is written before the answer; its relay carries events on to Redis. */
   delivery: 'direct' | 'outbox'
+  /**
+   * The webhook handler alone, doing its work up to this step and handing nothing on (no pipeline, no sink):
+   * `receive` reads the body and answers (no signature, no replay store, nothing parsed), `verify` adds the
+   * hmac check and the replay store, `parse` adds the parser and the validation. Where the handler's cost
+   * over HTTP goes, step by step (docs/benchmarks.md).
+   */
+  upTo?: 'receive' | 'verify' | 'parse'
   secret: string
   table: string
   prefix: string
@@ -111,7 +118,18 @@ async function serveLiveClients(server: ReturnType<typeof createServer>) {
   })
 }
 
-const flow = setup.sinks === 'echo' ? undefined : await matchfeedFlow(setup.sinks)
+function handlerUpTo(step: NonNullable<E2eSetup['upTo']>) {
+  const handler = createWebhookHandler({
+    verify: step === 'receive' ? 'none' : { scheme: 'hmac', secret: setup.secret },
+    replay: step === 'receive' ? false : undefined,
+    parse: step === 'parse' ? (body) => parseCustomEvents(body) : () => [],
+    onEvents: () => {},
+  })
+  return { listener: handler.node, live: false, close: async () => {} }
+}
+
+const flow =
+  setup.sinks === 'echo' ? undefined : setup.upTo ? handlerUpTo(setup.upTo) : await matchfeedFlow(setup.sinks)
 const server = createServer(flow?.listener ?? echo)
 if (flow?.live) await serveLiveClients(server)
 server.listen(0, '127.0.0.1', () => {

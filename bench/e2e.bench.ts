@@ -37,6 +37,7 @@ interface Variant {
   rate?: number
   /** examples/server (Postgres + Redis, outbox) instead of the library-only flow of bench/e2e-server.ts. */
   reference?: boolean
+  upTo?: E2eSetup['upTo']
 }
 
 /** What the server reports of itself: resident memory, and CPU time used so far in µs. */
@@ -182,6 +183,7 @@ async function measure(variant: Variant) {
   const setup: E2eSetup = {
     sinks: variant.sinks,
     delivery: variant.delivery ?? 'direct',
+    upTo: variant.upTo,
     secret: SECRET,
     // The reference server keeps its defaults; this run's matches are told apart by the run tag.
     table: variant.reference ? 'match_events' : `bench_e2e_${runTag}`,
@@ -404,7 +406,16 @@ function variants(flags: ReturnType<typeof parseFlags>): Variant[] {
     { ...base, name: 'handler + memory sink', sinks: ['memory'], clients: 0 },
   ]
   const batched = { ...base, eventsPerRequest: 50, events: base.events * 2 }
+  // The handler alone, step by step up to the pipeline: where "handler + memory sink" spends its time.
+  const handlerSteps: Variant[] = (['receive', 'verify', 'parse'] as const).map((upTo) => ({
+    ...base,
+    name: `handler up to ${upTo}`,
+    sinks: [],
+    clients: 0,
+    upTo,
+  }))
   const flows: Variant[] = [
+    ...handlerSteps,
     { ...base, name: 'postgres only', sinks: ['postgres' as const], clients: 0 },
     { ...base, name: 'streams only', sinks: ['streams' as const], clients: 0 },
     { ...base, name: 'pubsub only', sinks: ['pubsub' as const], clients: 0 },

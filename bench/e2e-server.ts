@@ -22,8 +22,8 @@ export interface E2eSetup {
   /**
    * The webhook handler alone, doing its work up to this step and handing nothing on (no pipeline, no sink):
    * `receive` reads the body and answers (no signature, no replay store, nothing parsed), `verify` adds the
-   * hmac check and the replay store, `parse` adds the parser and the validation. Where the handler's cost
-   * over HTTP goes, step by step (docs/benchmarks.md).
+   * hmac check and the replay store, `parse` adds the parser and the validation; `sinks` is then empty. Where
+   * the handler's cost over HTTP goes, step by step (docs/benchmarks.md).
    */
   upTo?: 'receive' | 'verify' | 'parse'
   secret: string

@@ -4,7 +4,7 @@
 // JSON in argv[2]. `echo` is the bare node:http baseline of the same run.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createPipeline, memorySink, type Sink, type SinkOptions } from 'matchfeed'
+import { createPipeline, type MatchEvent, memorySink, type Sink, type SinkOptions } from 'matchfeed'
 import { parseCustomEvents } from 'matchfeed/custom'
 import { createOutboxRelay, migrate, postgresSink } from 'matchfeed/sinks/postgres'
 import { redisPubSubSink, redisStreamsSink } from 'matchfeed/sinks/redis'
@@ -71,11 +71,7 @@ async function matchfeedFlow(sinks: Exclude<E2eSetup['sinks'], 'echo'>) {
 
   const pipeline = createPipeline({ sinks: pipelineSinks })
   await pipeline.start()
-  const handler = createWebhookHandler({
-    verify: { scheme: 'hmac', secret: setup.secret },
-    parse: (body) => parseCustomEvents(body),
-    onEvents: (events) => pipeline.emit(events, 'webhook'),
-  })
+  const handler = webhookHandler('parse', (events) => pipeline.emit(events, 'webhook'))
   return {
     listener: handler.node,
     live: sinks.includes('pubsub'),
@@ -118,18 +114,28 @@ async function serveLiveClients(server: ReturnType<typeof createServer>) {
   })
 }
 
-function handlerUpTo(step: NonNullable<E2eSetup['upTo']>) {
-  const handler = createWebhookHandler({
+/** The guide's webhook handler, doing its work up to `step` (the whole flow's is `parse`, into the pipeline). */
+function webhookHandler(step: NonNullable<E2eSetup['upTo']>, onEvents: (events: MatchEvent[]) => unknown) {
+  return createWebhookHandler({
     verify: step === 'receive' ? 'none' : { scheme: 'hmac', secret: setup.secret },
     replay: step === 'receive' ? false : undefined,
     parse: step === 'parse' ? (body) => parseCustomEvents(body) : () => [],
-    onEvents: () => {},
+    onEvents,
   })
-  return { listener: handler.node, live: false, close: async () => {} }
 }
 
+const handlerAlone = (step: NonNullable<E2eSetup['upTo']>) => ({
+  listener: webhookHandler(step, () => {}).node,
+  live: false,
+  close: async () => {},
+})
+
 const flow =
-  setup.sinks === 'echo' ? undefined : setup.upTo ? handlerUpTo(setup.upTo) : await matchfeedFlow(setup.sinks)
+  setup.sinks === 'echo'
+    ? undefined
+    : setup.upTo
+      ? handlerAlone(setup.upTo)
+      : await matchfeedFlow(setup.sinks)
 const server = createServer(flow?.listener ?? echo)
 if (flow?.live) await serveLiveClients(server)
 server.listen(0, '127.0.0.1', () => {

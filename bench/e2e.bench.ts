@@ -214,7 +214,8 @@ async function measure(variant: Variant) {
     let lastAnswerAt = started
     const result = await autocannon({
       url: `http://127.0.0.1:${port}${path}`,
-      connections: CONNECTIONS,
+      // autocannon never ends an `amount` smaller than its connections (a short run's warm-up at 50 per request).
+      connections: soak ? CONNECTIONS : Math.min(CONNECTIONS, amount),
       ...(soak ? { duration: variant.seconds } : { amount }),
       requests: [
         {
